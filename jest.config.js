@@ -11,10 +11,11 @@ swc.sourceMaps = 'inline';
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{apps,libs,test,scripts}/**/*.{spec,e2e-spec}.ts'],
+  testMatch: ['<rootDir>/{apps,libs,test,scripts,bench}/**/*.{spec,e2e-spec}.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid)/)'],
-  moduleNameMapper: { '^@carve/([^/]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@carve/dom0-sim$': '<rootDir>/apps/dom0-sim/src', '^@carve/([^/]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 30000,
   maxWorkers: 2,
 };

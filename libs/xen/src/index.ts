@@ -1,0 +1,3 @@
+export * from './commands';
+export * from './parsers';
+export * from './ssh';
