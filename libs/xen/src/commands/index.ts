@@ -1,1 +1,1 @@
-export {};
+export * from './dom0-command';

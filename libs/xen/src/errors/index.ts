@@ -1,0 +1,2 @@
+export * from './xen-argument.error';
+export * from './xen-parse.error';

@@ -1,0 +1,2 @@
+export * from './shell-quote';
+export * from './argument-validators';
