@@ -13,6 +13,7 @@ import { DOMAIN_ACTIONS, DomainSpec, isPygrubBoot } from './domain-spec';
 /** xl.cfg strings are quoted; a path that needs quoting inside a quoted disk spec is refused. */
 const CFG_PATH = /^\/[A-Za-z0-9_.+/=:@-]*$/;
 /** Kernel command lines go inside double quotes in xl.cfg. */
+// eslint-disable-next-line no-control-regex
 const CFG_CMDLINE = /^[^"\\\u0000-\u001f\u007f]*$/;
 
 function cfgPath(value: unknown, field: string): string {
