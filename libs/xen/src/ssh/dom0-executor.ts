@@ -1,0 +1,34 @@
+import type { Dom0Target } from './dom0-target';
+
+/**
+ * The structural shape of a Dom0 command (`Dom0Command` in `@carve/xen` commands):
+ * a shell line already quoted by its builder, optional stdin, and a description
+ * for logs and errors.
+ */
+export interface Dom0CommandInput {
+  readonly line: string;
+  readonly stdin?: string;
+  readonly description?: string;
+}
+
+export interface ExecOptions {
+  /** Overrides the pool's command timeout; counted from when the command gets a channel. */
+  readonly timeoutMs?: number;
+}
+
+export interface ExecResult {
+  /** The command's exit status; 128 + signal number when a signal ended it (as a shell reports it). */
+  readonly exitCode: number;
+  /** Set when a signal ended the command, e.g. `KILL`. */
+  readonly signal?: string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * What job handlers and the typed Dom0 client depend on, so they never see ssh2.
+ * A non-zero exit is a result, not an error; use `run()` when it should throw.
+ */
+export interface Dom0Executor {
+  exec(target: Dom0Target, command: Dom0CommandInput, options?: ExecOptions): Promise<ExecResult>;
+}
