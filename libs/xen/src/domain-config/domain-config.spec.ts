@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { XenArgumentError } from '../errors/xen-argument.error';
 import { XenParseError } from '../errors/xen-parse.error';

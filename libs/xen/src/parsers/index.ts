@@ -1,1 +1,12 @@
-export {};
+export * from './output-lines';
+export * from './domain-state';
+export * from './xl-list.parser';
+export * from './xl-list-long.parser';
+export * from './xl-uptime.parser';
+export * from './xl-info.parser';
+export * from './xl-vcpu-list.parser';
+export * from './xentop.parser';
+export * from './xm-list-long.parser';
+export * from './lvm.parser';
+export * from './sched-credit2.parser';
+export * from './device-counters.parser';
