@@ -1,0 +1,2 @@
+export * from './cpu-use';
+export * from './cpu-summary';
