@@ -19,7 +19,7 @@ const HEADER = /^Name\s+ID\s+Uptime$/;
 /** `12 days,  3:04:05`, `1 day, 22:00:07`, ` 9:59:01` after NAME and ID. */
 const ROW = /^(.*\S)\s+(\d+)\s+(?:(\d+) days?,\s+)?(\d+):(\d{2}):(\d{2})$/;
 /** ` 14:27:33 up 12 days,  3:04, Domain-0 (0)` */
-const SHORT_ROW = /^(\d{1,2}:\d{2}:\d{2}) up (?:(\d+) days?,\s+)?(\d+):(\d{2}), (.*\S) \((\d+)\)$/;
+const SHORT_ROW = /^(\d{1,2}:\d{2}:\d{2}) up\s+(?:(\d+) days?,\s+)?(\d+):(\d{2}), (.*\S) \((\d+)\)$/;
 
 export function parseXlUptime(stdout: string): XlUptimeEntry[] {
   const fail = failer('xl uptime');
