@@ -1,0 +1,143 @@
+import { hostKeyFingerprint } from '@carve/xen';
+import { utils } from 'ssh2';
+import { isSimControl, runCommandLine } from './command-router';
+import { FaultRules, type DelayRule, type DropRule, type FailRule } from './faults';
+import { HostControl } from './host-control';
+import type { SimRuntime } from './sim-runtime';
+import { startSshServer } from './ssh-server';
+import type { SimHostState } from './state/host-state';
+import { createInitialState, type HostShape } from './state/initial-state';
+import { SimClock } from './state/sim-clock';
+import { StateWriter, loadState } from './state/state-store';
+import type { WorkloadProfileName } from './workload-profiles';
+
+export interface SimHostOptions {
+  name?: string;
+  port?: number;
+  hostKey?: string;
+  authorizedKeys: string[];
+  totalMemoryMiB?: number;
+  dom0MemMiB?: number;
+  cpus?: number;
+  vgName?: string;
+  vgSizeGiB?: number;
+  timeFactor?: number;
+  stateFile?: string;
+}
+
+export interface SimHost {
+  readonly name: string;
+  readonly port: number;
+  readonly hostKeyFingerprint: string;
+  /** The OpenSSH public key line of the host key. */
+  readonly hostPublicKey: string;
+  /** The live state (read it; change it through commands or the methods below). */
+  readonly state: SimHostState;
+  /** Simulated unix seconds now. */
+  now(): number;
+  setWorkload(domain: string, profile: WorkloadProfileName): boolean;
+  fail(rule: FailRule): void;
+  delay(rule: DelayRule): void;
+  drop(rule: DropRule): void;
+  clearFaults(): void;
+  rebootHost(): void;
+  setTimeFactor(factor: number): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** Sleep simulated seconds: real time divided by the time factor, never longer than the simulated span. */
+function simSleeper(clock: SimClock) {
+  return (simSeconds: number): Promise<void> => {
+    const realSeconds = Math.min(simSeconds / clock.timeFactor, simSeconds);
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, realSeconds * 1000)));
+  };
+}
+
+export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
+  const shape: HostShape = {
+    name: opts.name ?? 'sim-1',
+    totalMemoryMiB: opts.totalMemoryMiB ?? 65536,
+    dom0MemMiB: opts.dom0MemMiB ?? 4096,
+    cpus: opts.cpus ?? 16,
+    vgName: opts.vgName ?? 'vg0',
+    vgSizeGiB: opts.vgSizeGiB ?? 1800,
+  };
+  const hostKey = opts.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+  const parsedHostKey = utils.parseKey(hostKey);
+  if (parsedHostKey instanceof Error) throw new Error(`host key: ${parsedHostKey.message}`);
+  const publicBlob = parsedHostKey.getPublicSSH();
+
+  const realNow = Date.now() / 1000;
+  const loaded = opts.stateFile ? loadState(opts.stateFile) : undefined;
+  const clock = new SimClock(Math.max(realNow, loaded?.simNow ?? 0), opts.timeFactor ?? 1);
+  const writer = opts.stateFile ? new StateWriter(opts.stateFile) : undefined;
+
+  const runtime: SimRuntime = {
+    state: loaded?.state ?? createInitialState(shape, clock.now()),
+    clock,
+    faults: new FaultRules(),
+    sleepSim: simSleeper(clock),
+    replaceState(state) {
+      runtime.state = state;
+    },
+    freshState: () => createInitialState(shape, clock.now()),
+  };
+  const control = new HostControl(runtime);
+  const persist = (): Promise<void> => writer?.save(runtime.state, clock.now()) ?? Promise.resolve();
+
+  const server = await startSshServer(
+    {
+      hostKey,
+      authorizedKeys: opts.authorizedKeys,
+      onExec: async (line, io) => {
+        if (!isSimControl(line)) {
+          const plan = runtime.faults.plan(line);
+          if (plan.drop) {
+            // Let the channel open fully so the client is mid-command when the connection dies.
+            await new Promise((r) => setTimeout(r, 20));
+            io.drop();
+            return 'dropped';
+          }
+          if (plan.delayMs > 0) await new Promise((r) => setTimeout(r, plan.delayMs));
+          if (plan.fail) return { stdout: '', stderr: plan.fail.stderr, exitCode: plan.fail.exitCode };
+        }
+        const result = await runCommandLine(line, { runtime, readStdin: io.readStdin });
+        await persist();
+        return result;
+      },
+    },
+    opts.port ?? 0,
+  );
+  await persist();
+
+  const withSave = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A): R => {
+    const r = fn(...args);
+    void persist();
+    return r;
+  };
+
+  return {
+    name: runtime.state.hostname,
+    port: server.port,
+    hostKeyFingerprint: hostKeyFingerprint(publicBlob),
+    hostPublicKey: `${parsedHostKey.type} ${publicBlob.toString('base64')}`,
+    get state() {
+      return runtime.state;
+    },
+    now: () => clock.now(),
+    setWorkload: withSave((domain: string, profile: WorkloadProfileName) => control.setWorkload(domain, profile)),
+    fail: (rule) => control.fail(rule),
+    delay: (rule) => control.delay(rule),
+    drop: (rule) => control.drop(rule),
+    clearFaults: () => control.clearFaults(),
+    rebootHost: withSave(() => control.rebootHost()),
+    setTimeFactor: (f: number) => control.setTimeFactor(f),
+    reset: withSave(() => control.reset()),
+    async close() {
+      await server.close();
+      await persist();
+      await writer?.flush();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { FaultRules } from './faults';
+import type { SimHostState } from './state/host-state';
+import type { SimClock } from './state/sim-clock';
+
+/** Everything a command handler may read or change on one simulated host. */
+export interface SimRuntime {
+  state: SimHostState;
+  readonly clock: SimClock;
+  readonly faults: FaultRules;
+  /** Sleep `simSeconds` of simulated time (real time divided by the time factor, capped at simSeconds real seconds). */
+  sleepSim(simSeconds: number): Promise<void>;
+  /** Replace the state (reset, reload). */
+  replaceState(state: SimHostState): void;
+  /** Called by `carve-sim reset`: a fresh host with the original shape. */
+  freshState(): SimHostState;
+}
+
+/** The stdin of the exec channel, read to EOF on demand (only `cat > PATH` asks for it). */
+export type StdinReader = () => Promise<string>;
+
+export interface CommandInput {
+  runtime: SimRuntime;
+  /** Words after the command name. */
+  args: string[];
+  redirectOut?: string;
+  readStdin: StdinReader;
+}

@@ -1,0 +1,127 @@
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
+import type { CommandResult } from './command-result';
+import type { StdinReader } from './sim-runtime';
+
+/** What the server does with one exec request. `drop()` kills the whole connection without an answer. */
+export type ExecHandler = (line: string, io: { readStdin: StdinReader; drop: () => void }) => Promise<CommandResult | 'dropped'>;
+
+export interface SshServerOptions {
+  hostKey: string;
+  authorizedKeys: readonly string[];
+  onExec: ExecHandler;
+}
+
+export interface RunningSshServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Parse OpenSSH public key lines; blank lines and comments are skipped, bad lines rejected loudly. */
+export function parseAuthorizedKeys(lines: readonly string[]): ParsedKey[] {
+  const keys: ParsedKey[] = [];
+  for (const raw of lines.flatMap((l) => l.split('\n'))) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const parsed = utils.parseKey(line);
+    if (parsed instanceof Error) throw new Error(`authorized key is not an OpenSSH public key: ${line.slice(0, 40)}...: ${parsed.message}`);
+    keys.push(parsed);
+  }
+  return keys;
+}
+
+function authenticate(client: Connection, keys: readonly ParsedKey[]): void {
+  client.on('authentication', (ctx) => {
+    if (ctx.method !== 'publickey' || ctx.username !== 'root') return ctx.reject(['publickey']);
+    const key = keys.find((k) => k.getPublicSSH().equals(ctx.key.data));
+    if (!key) return ctx.reject(['publickey']);
+    // Without a signature the client is only asking whether the key would do.
+    if (ctx.signature === undefined || ctx.blob === undefined) return ctx.accept();
+    if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+    return ctx.reject(['publickey']);
+  });
+}
+
+function collectStdin(stream: ServerChannel): StdinReader {
+  const chunks: Buffer[] = [];
+  let ended = false;
+  const waiters: (() => void)[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => {
+    ended = true;
+    waiters.splice(0).forEach((w) => w());
+  });
+  return () =>
+    new Promise((resolve) => {
+      const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
+      if (ended) done();
+      else waiters.push(done);
+    });
+}
+
+export async function startSshServer(opts: SshServerOptions, port: number): Promise<RunningSshServer> {
+  const keys = parseAuthorizedKeys(opts.authorizedKeys);
+  const sockets = new Set<Socket>();
+  const byRemotePort = new Map<number, Socket>();
+
+  const ssh = new Server({ hostKeys: [opts.hostKey] }, (client, info) => {
+    const socket = byRemotePort.get(info.port);
+    client.on('error', () => undefined);
+    authenticate(client, keys);
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        session.on('env', (accept) => accept?.());
+        session.on('pty', (accept) => accept?.());
+        session.on('shell', (_accept, reject) => reject?.());
+        session.on('exec', (accept, _reject, request) => {
+          const stream = accept();
+          const readStdin = collectStdin(stream);
+          const drop = (): void => {
+            socket?.destroy();
+          };
+          opts.onExec(request.command, { readStdin, drop }).then(
+            (result) => {
+              if (result === 'dropped' || stream.destroyed) return;
+              if (result.stdout) stream.write(result.stdout);
+              if (result.stderr) stream.stderr.write(result.stderr);
+              stream.exit(result.exitCode);
+              stream.end();
+            },
+            (error: unknown) => {
+              if (stream.destroyed) return;
+              stream.stderr.write(`carve-sim: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+              stream.exit(70);
+              stream.end();
+            },
+          );
+        });
+      });
+    });
+  });
+
+  const net: NetServer = createServer((socket) => {
+    sockets.add(socket);
+    if (socket.remotePort !== undefined) byRemotePort.set(socket.remotePort, socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (socket.remotePort !== undefined) byRemotePort.delete(socket.remotePort);
+    });
+    ssh.injectSocket(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    net.once('error', reject);
+    net.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = net.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    port: boundPort,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        net.close(() => resolve());
+      }),
+  };
+}

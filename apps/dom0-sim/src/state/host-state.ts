@@ -1,0 +1,127 @@
+import type { WorkloadProfileName } from '../workload-profiles';
+
+/** Cumulative blkback counters of one VBD, as in /sys/bus/xen-backend/devices/vbd-D-N/statistics. */
+export interface VbdCounters {
+  oo_req: number;
+  rd_req: number;
+  wr_req: number;
+  f_req: number;
+  ds_req: number;
+  rd_sect: number;
+  wr_sect: number;
+}
+
+/** Cumulative netback counters of one vif, from Dom0's side (rx = guest transmit). */
+export interface VifCounters {
+  rx_bytes: number;
+  tx_bytes: number;
+  rx_packets: number;
+  tx_packets: number;
+}
+
+export interface SimDisk {
+  /** `/dev/vg0/web1-root` */
+  target: string;
+  vdev: string;
+  access: 'r' | 'w';
+}
+
+export interface SimVif {
+  devid: number;
+  mac: string;
+  bridge: string;
+  rateMbitPerSec?: number;
+}
+
+/**
+ * Counters are lazy: the value at simulated time t is `base + rate * (t - baseAt)`;
+ * whenever a rate changes (profile, vcpus, contention) every domain is checkpointed first.
+ */
+export interface DomainCounterBase {
+  baseAt: number;
+  cpuSeconds: number;
+  vbds: Record<string, VbdCounters>;
+  vifs: Record<string, VifCounters>;
+}
+
+export interface SimDomain {
+  domid: number;
+  name: string;
+  uuid: string;
+  type: 'pv' | 'pvh' | 'hvm';
+  /** The config file it was created from, so a reboot re-reads nothing. */
+  configPath: string;
+  targetMiB: number;
+  /** What the domain actually holds: the target unless the host ran out while ballooning up. */
+  memoryMiB: number;
+  maxMemMiB: number;
+  vcpus: number;
+  maxVcpus: number;
+  cpuWeight: number;
+  capPercent: number;
+  bootloader?: string;
+  kernel?: string;
+  disks: SimDisk[];
+  vifs: SimVif[];
+  onPoweroff: string;
+  onReboot: string;
+  onCrash: string;
+  /** Simulated unix seconds. */
+  startedAt: number;
+  profile: WorkloadProfileName;
+  counters: DomainCounterBase;
+}
+
+export type FsType = 'ext3' | 'ext4' | 'xfs' | 'btrfs' | 'swap';
+
+export interface SimFilesystem {
+  type: FsType;
+  uuid: string;
+  sizeBytes: number;
+  /** The mkfs options it was made with, e.g. ['-N', '100000']. */
+  options: string[];
+  /** ext3/ext4 only (as mke2fs rounds it to whole block groups); xfs and btrfs allocate inodes dynamically. */
+  inodeCount?: number;
+  /** Image name once an OS archive has been unpacked onto it. */
+  osImage?: string;
+  /** Files and directories inside the filesystem, keyed by absolute path from its root. */
+  files: Record<string, string>;
+  dirs: string[];
+}
+
+export interface SimLogicalVolume {
+  name: string;
+  sizeBytes: number;
+  filesystem?: SimFilesystem;
+}
+
+export interface SimVolumeGroup {
+  name: string;
+  sizeBytes: number;
+  extentBytes: number;
+  lvs: SimLogicalVolume[];
+}
+
+export interface SimMount {
+  lv: string;
+  dir: string;
+}
+
+export interface SimHostState {
+  hostname: string;
+  totalMemoryMiB: number;
+  dom0MemMiB: number;
+  dom0Vcpus: number;
+  cpus: number;
+  /** Simulated unix seconds when the host booted. */
+  bootedAt: number;
+  dom0CpuSeconds: number;
+  dom0CpuBaseAt: number;
+  nextDomid: number;
+  domains: SimDomain[];
+  vg: SimVolumeGroup;
+  mounts: SimMount[];
+  /** Files of the root filesystem: path to content. */
+  files: Record<string, string>;
+  dirs: string[];
+}

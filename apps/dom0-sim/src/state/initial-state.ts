@@ -1,0 +1,32 @@
+import type { SimHostState } from './host-state';
+import { IMAGE_DIR, SEED_IMAGES } from './os-images';
+
+export interface HostShape {
+  name: string;
+  totalMemoryMiB: number;
+  dom0MemMiB: number;
+  cpus: number;
+  vgName: string;
+  vgSizeGiB: number;
+}
+
+const DEFAULT_DIRS = ['/', '/etc', '/etc/xen', '/var', '/var/lib', '/var/lib/carve', IMAGE_DIR, '/mnt', '/tmp', '/root', '/dev', '/sys'];
+
+export function createInitialState(shape: HostShape, now: number): SimHostState {
+  return {
+    hostname: shape.name,
+    totalMemoryMiB: shape.totalMemoryMiB,
+    dom0MemMiB: shape.dom0MemMiB,
+    dom0Vcpus: Math.min(4, shape.cpus),
+    cpus: shape.cpus,
+    bootedAt: now,
+    dom0CpuSeconds: 0,
+    dom0CpuBaseAt: now,
+    nextDomid: 1,
+    domains: [],
+    vg: { name: shape.vgName, sizeBytes: shape.vgSizeGiB * 1024 ** 3, extentBytes: 4 * 1024 ** 2, lvs: [] },
+    mounts: [],
+    files: { ...SEED_IMAGES, '/etc/hostname': `${shape.name}\n` },
+    dirs: [...DEFAULT_DIRS],
+  };
+}
