@@ -3,10 +3,10 @@
  * Starts simulated Dom0 hosts on 127.0.0.1; host keys and state live in the state dir,
  * so a restart keeps fingerprints and domains.
  */
+import { generateEd25519KeyPair } from './generate-key';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { utils } from 'ssh2';
 import { startSimHost, type SimHost } from './sim-host';
 
 interface CliOptions {
@@ -53,7 +53,7 @@ function readAuthorizedKeys(file: string | undefined): string[] {
 function hostKeyFor(stateDir: string, name: string): string {
   const path = join(stateDir, `${name}.host-key`);
   if (existsSync(path)) return readFileSync(path, 'utf8');
-  const key = utils.generateKeyPairSync('ed25519').private;
+  const key = generateEd25519KeyPair().private;
   writeFileSync(path, key, { mode: 0o600 });
   return key;
 }

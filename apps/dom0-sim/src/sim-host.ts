@@ -1,3 +1,4 @@
+import { generateEd25519KeyPair } from './generate-key';
 import { hostKeyFingerprint } from '@carve/xen';
 import { utils } from 'ssh2';
 import { isSimControl, runCommandLine } from './command-router';
@@ -63,7 +64,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
     vgName: opts.vgName ?? 'vg0',
     vgSizeGiB: opts.vgSizeGiB ?? 1800,
   };
-  const hostKey = opts.hostKey ?? utils.generateKeyPairSync('ed25519').private;
+  const hostKey = opts.hostKey ?? generateEd25519KeyPair().private;
   const parsedHostKey = utils.parseKey(hostKey);
   if (parsedHostKey instanceof Error) throw new Error(`host key: ${parsedHostKey.message}`);
   const publicBlob = parsedHostKey.getPublicSSH();
