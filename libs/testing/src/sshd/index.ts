@@ -1,1 +1,2 @@
+export * from './ed25519-key-pair';
 export * from './start-sshd';

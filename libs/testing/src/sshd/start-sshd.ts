@@ -9,7 +9,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { utils } from 'ssh2';
+import { generateEd25519KeyPair } from './ed25519-key-pair';
 
 const execFileAsync = promisify(execFile);
 const SSHD = '/usr/sbin/sshd';
@@ -21,6 +21,13 @@ export interface StartSshdOptions {
   readonly extraConfig?: readonly string[];
   /** VERBOSE logs each accepted key and session, which tests read through logs(). */
   readonly logLevel?: 'INFO' | 'VERBOSE' | 'DEBUG';
+  /**
+   * Sessions get HOME set to the sshd's own temp directory (default true).
+   * Debian's bash sources ~/.bashrc even for `ssh host cmd`, so the runner's
+   * own dotfiles (pyenv init and the like: 100 ms per command here) would
+   * otherwise end up in every test and every benchmark sample.
+   */
+  readonly isolateHome?: boolean;
 }
 
 export interface RunningSshd {
@@ -48,8 +55,8 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<Running
   mkdirSync(PRIVSEP_DIR, { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), 'carve-sshd-'));
   try {
-    const hostKey = utils.generateKeyPairSync('ed25519', { comment: 'carve-test-host' });
-    const clientKey = utils.generateKeyPairSync('ed25519', { comment: 'carve-test-client' });
+    const hostKey = generateEd25519KeyPair('carve-test-host');
+    const clientKey = generateEd25519KeyPair('carve-test-client');
     const hostKeyPath = join(dir, 'ssh_host_ed25519_key');
     writeFileSync(hostKeyPath, hostKey.private, { mode: 0o600 });
     writeFileSync(`${hostKeyPath}.pub`, `${hostKey.public}\n`, { mode: 0o644 });
@@ -91,6 +98,7 @@ function sshdConfig(dir: string, hostKeyPath: string, port: number, options: Sta
     'UseDNS no',
     // The benchmark's connection-per-command baseline opens many connections in a row.
     'MaxStartups 100:30:200',
+    ...(options.isolateHome === false ? [] : [`SetEnv HOME=${dir}`]),
     `LogLevel ${options.logLevel ?? 'VERBOSE'}`,
     ...(options.extraConfig ?? []),
     '',

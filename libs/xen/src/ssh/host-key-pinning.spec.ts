@@ -1,6 +1,6 @@
 // Medium tests: host key pinning and key authentication against a real OpenSSH sshd.
 import { utils } from 'ssh2';
-import { RunningSshd, startSshd } from '../../../testing/src/sshd';
+import { generateEd25519KeyPair, RunningSshd, startSshd } from '../../../testing/src/sshd';
 import {
   AuthenticationFailedError,
   Dom0Target,
@@ -52,7 +52,7 @@ function publickeyLines(offset: number): string[] {
 
 /** A fingerprint of some other ed25519 key, as an attacker's host would present. */
 function otherFingerprint(): string {
-  const other = utils.parseKey(utils.generateKeyPairSync('ed25519').public);
+  const other = utils.parseKey(generateEd25519KeyPair().public);
   if (other instanceof Error) throw other;
   return hostKeyFingerprint(other.getPublicSSH());
 }
@@ -94,7 +94,7 @@ describe('host key pinning against OpenSSH sshd', () => {
 
   it('reports a key the host does not accept as AuthenticationFailedError (permanent)', async () => {
     const offset = sshd.logs().length;
-    const stranger = utils.generateKeyPairSync('ed25519').private;
+    const stranger = generateEd25519KeyPair().private;
     const attempt = pool.exec(target({ privateKey: stranger }), { line: 'true' });
 
     await expect(attempt).rejects.toBeInstanceOf(AuthenticationFailedError);

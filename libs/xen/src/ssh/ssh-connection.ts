@@ -11,6 +11,14 @@ import {
   ConnectionDroppedError,
 } from './dom0-transport.errors';
 
+/**
+ * sshd frees a session only after it has processed our reply to its channel
+ * close, a loop iteration later; a channel opened in that gap can be refused
+ * although we hold fewer than MaxSessions. Such a refusal ran nothing, so it is
+ * retried a few times before it counts as the host refusing.
+ */
+const CHANNEL_OPEN_RETRY_DELAYS_MS = [5, 10, 20, 40, 80, 160];
+
 export interface SshConnectionSettings {
   readonly connectTimeoutMs: number;
   readonly keepaliveIntervalMs: number;
@@ -97,6 +105,9 @@ export class SshConnection {
             return false;
           },
         });
+        // Commands are small request/response exchanges: with Nagle on, each one
+        // waits out the peer's delayed ACK (40 ms on Linux).
+        client.setNoDelay(true);
       } catch (error: unknown) {
         // ssh2 throws synchronously for an unreadable private key.
         settled = true;
@@ -168,57 +179,72 @@ export class SshConnection {
         graceTimer.unref();
       }, timeoutMs);
 
-      this.client.exec(command.line, (error, opened) => {
-        if (error) {
+      const openChannel = (attempt: number): void => {
+        if (settled || this.isClosed) {
+          // Timed out or dropped while waiting to retry; nothing holds a session.
           this.running.delete(dropped);
           done();
-          settle(() =>
-            reject(
-              this.isClosed
-                ? this.droppedError(description)
-                : new ChannelOpenFailedError(hostId, `${hostId} refused a channel for ${description}: ${error.message}`, {
-                    cause: error,
-                  }),
-            ),
-          );
+          settle(() => reject(this.droppedError(description)));
           return;
         }
-        channel = opened;
-        hooks.opened();
-        if (settled) {
-          this.abandon(opened);
-        }
-
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        let exit: { code: number; signal?: string } | undefined;
-        opened.on('data', (chunk: Buffer) => stdout.push(chunk));
-        opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-        opened.on('exit', (code: number | null, signal?: string) => {
-          exit = code === null ? { code: signalExitCode(signal), signal } : { code };
-        });
-        // Errors on a channel show up again as its close; listening keeps them from being unhandled.
-        opened.on('error', () => undefined);
-        opened.on('close', () => {
-          this.running.delete(dropped);
-          clearTimeout(graceTimer);
-          done();
-          settle(() => {
-            if (exit === undefined) {
-              reject(this.droppedError(description));
+        this.client.exec(command.line, (error, opened) => {
+          if (error) {
+            const retryIn = CHANNEL_OPEN_RETRY_DELAYS_MS[attempt];
+            if (retryIn !== undefined && !this.isClosed && !settled) {
+              setTimeout(() => openChannel(attempt + 1), retryIn);
               return;
             }
-            resolve({
-              exitCode: exit.code,
-              ...(exit.signal === undefined ? {} : { signal: exit.signal }),
-              stdout: Buffer.concat(stdout).toString('utf8'),
-              stderr: Buffer.concat(stderr).toString('utf8'),
+            this.running.delete(dropped);
+            done();
+            settle(() =>
+              reject(
+                this.isClosed
+                  ? this.droppedError(description)
+                  : new ChannelOpenFailedError(hostId, `${hostId} refused a channel for ${description}: ${error.message}`, {
+                      cause: error,
+                    }),
+              ),
+            );
+            return;
+          }
+          channel = opened;
+          hooks.opened();
+          if (settled) {
+            this.abandon(opened);
+          }
+
+          const stdout: Buffer[] = [];
+          const stderr: Buffer[] = [];
+          let exit: { code: number; signal?: string } | undefined;
+          opened.on('data', (chunk: Buffer) => stdout.push(chunk));
+          opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+          opened.on('exit', (code: number | null, signal?: string) => {
+            exit = code === null ? { code: signalExitCode(signal), signal } : { code };
+          });
+          // Errors on a channel show up again as its close; listening keeps them from being unhandled.
+          opened.on('error', () => undefined);
+          opened.on('close', () => {
+            this.running.delete(dropped);
+            clearTimeout(graceTimer);
+            done();
+            settle(() => {
+              if (exit === undefined) {
+                reject(this.droppedError(description));
+                return;
+              }
+              resolve({
+                exitCode: exit.code,
+                ...(exit.signal === undefined ? {} : { signal: exit.signal }),
+                stdout: Buffer.concat(stdout).toString('utf8'),
+                stderr: Buffer.concat(stderr).toString('utf8'),
+              });
             });
           });
+          // Always send EOF, so a command that reads stdin never waits for input that will not come.
+          opened.end(command.stdin ?? undefined);
         });
-        // Always send EOF, so a command that reads stdin never waits for input that will not come.
-        opened.end(command.stdin ?? undefined);
-      });
+      };
+      openChannel(0);
     });
   }
 
