@@ -32,7 +32,9 @@ const stateArb = fc.record({
   lvSizesGiB: fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 6 }),
 });
 
-function buildState(input: fc.RecordValue<typeof stateArb>): SimHostState {
+type StateInput = typeof stateArb extends fc.Arbitrary<infer T> ? T : never;
+
+function buildState(input: StateInput): SimHostState {
   const state = createInitialState({ name: 'prop', totalMemoryMiB: 262144, dom0MemMiB: 4096, cpus: 16, vgName: 'vg0', vgSizeGiB: 1800 }, NOW - input.hostAge);
   state.dom0CpuBaseAt = state.bootedAt;
   input.lvSizesGiB.forEach((size, i) => state.vg.lvs.push({ name: `lv${i}`, sizeBytes: size * 1024 ** 3 }));
