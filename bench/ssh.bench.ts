@@ -1,12 +1,12 @@
 /**
  * npm run bench:ssh — the pooled ssh2 transport against two baselines measured
- * in the same run, on a local OpenSSH sshd and (when present) the Dom0 simulator:
+ * in the same run, on a local OpenSSH sshd and on the Dom0 simulator:
  *   pooled           one kept ssh2 connection, exec channels (SshConnectionPool)
  *   new connection   a fresh ssh2 connection (handshake + auth) per command
  *   ControlMaster    OpenSSH's ssh client, one process per command over a ControlMaster
  * Prints warm round trips (median/p95) and the time for 100 commands on one host.
  */
-import * as dom0Sim from '@carve/dom0-sim';
+import { startSimHost } from '@carve/dom0-sim';
 import { Dom0CommandInput, Dom0Target, SshConnectionPool } from '@carve/xen';
 // Relative until libs/testing/src/index.ts re-exports './sshd' (jest and swc map only `@carve/<lib>`, no subpaths).
 // eslint-disable-next-line no-restricted-imports
@@ -30,12 +30,7 @@ interface Measurement {
 async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   measurements.push(...(await benchOpenSsh()));
-  const sim = await benchSimulator();
-  if (sim === undefined) {
-    console.log('Dom0 simulator: @carve/dom0-sim does not export startSimHost yet; skipped.\n');
-  } else {
-    measurements.push(...sim);
-  }
+  measurements.push(...(await benchSimulator()));
   printTable(measurements);
   printRatios(measurements);
 }
@@ -57,10 +52,7 @@ async function benchOpenSsh(): Promise<Measurement[]> {
       await measurePooled('OpenSSH sshd', target, command),
       await measureNewConnection('OpenSSH sshd', target, command),
     ];
-    await controlMaster.run('true'); // starts the master
-    const roundTrip = summarize(await timeEach(ROUND_TRIPS.controlMaster, () => controlMaster.run('true')));
-    const throughputMs = await timeTotal(() => runLimited(THROUGHPUT_COMMANDS, CONCURRENCY, () => controlMaster.run('true')));
-    results.push({ server: 'OpenSSH sshd', method: 'ControlMaster', roundTrip, throughputMs });
+    results.push(await measureControlMaster('OpenSSH sshd', controlMaster, command.line));
     return results;
   } finally {
     await controlMaster.close();
@@ -68,19 +60,9 @@ async function benchOpenSsh(): Promise<Measurement[]> {
   }
 }
 
-/** The simulator's API as its brief describes it; looked up at run time so the bench works before it lands. */
-interface SimHost {
-  readonly port: number;
-  readonly hostKeyFingerprint: string;
-  close(): Promise<void> | void;
-}
-type StartSimHost = (options: { port: number; authorizedKeys: string[] }) => Promise<SimHost>;
-
-async function benchSimulator(): Promise<Measurement[] | undefined> {
-  const start = (dom0Sim as Record<string, unknown>)['startSimHost'];
-  if (typeof start !== 'function') return undefined;
-  const key = generateEd25519KeyPair();
-  const host = await (start as StartSimHost)({ port: 0, authorizedKeys: [key.public] });
+async function benchSimulator(): Promise<Measurement[]> {
+  const key = generateEd25519KeyPair('carve-bench');
+  const host = await startSimHost({ port: 0, authorizedKeys: [key.public] });
   const target: Dom0Target = {
     hostId: 'bench-sim',
     address: '127.0.0.1',
@@ -90,11 +72,30 @@ async function benchSimulator(): Promise<Measurement[] | undefined> {
     expectedHostKeyFingerprint: host.hostKeyFingerprint,
   };
   const command: Dom0CommandInput = { line: 'xl list', description: 'xl list' };
+  const [keyType, keyData] = host.hostPublicKey.split(' ');
+  const controlMaster = new OpenSshControlMaster({
+    ...target,
+    privateKey: key.private,
+    knownHostsLine: `[127.0.0.1]:${host.port} ${keyType} ${keyData}`,
+  });
   try {
-    return [await measurePooled('Dom0 simulator', target, command), await measureNewConnection('Dom0 simulator', target, command)];
+    const results = [
+      await measurePooled('Dom0 simulator', target, command),
+      await measureNewConnection('Dom0 simulator', target, command),
+    ];
+    results.push(await measureControlMaster('Dom0 simulator', controlMaster, command.line));
+    return results;
   } finally {
+    await controlMaster.close();
     await host.close();
   }
+}
+
+async function measureControlMaster(server: string, controlMaster: OpenSshControlMaster, line: string): Promise<Measurement> {
+  await controlMaster.run(line); // starts the master
+  const roundTrip = summarize(await timeEach(ROUND_TRIPS.controlMaster, () => controlMaster.run(line)));
+  const throughputMs = await timeTotal(() => runLimited(THROUGHPUT_COMMANDS, CONCURRENCY, () => controlMaster.run(line)));
+  return { server, method: 'ControlMaster', roundTrip, throughputMs };
 }
 
 async function measurePooled(server: string, target: Dom0Target, command: Dom0CommandInput): Promise<Measurement> {
@@ -163,6 +164,10 @@ function printRatios(measurements: readonly Measurement[]): void {
       );
     }
   }
+  console.log(
+    '\nControlMaster rows include starting one `ssh` client process per command (what shelling out costs);' +
+      '\nnew-connection rows pay TCP + key exchange + publickey auth each time.',
+  );
   const pooled = find('OpenSSH sshd', 'pooled');
   const controlMaster = find('OpenSSH sshd', 'ControlMaster');
   if (pooled && controlMaster) {

@@ -82,7 +82,10 @@ describe('host key pinning against OpenSSH sshd', () => {
 
     // Let sshd log the end of that connection before reading its log.
     await new Promise((resolve) => setTimeout(resolve, 200));
+    // sshd logs every key offered ("Failed publickey ...", see the auth failure
+    // test below) and "authenticating user" once userauth began; here there is neither.
     expect(publickeyLines(offset)).toEqual([]);
+    expect(sshd.logs().slice(offset)).not.toMatch(/authenticating user/);
     expect(pool.stats('dom0-pinned')?.connectionsOpened).toBe(0);
   });
 
@@ -100,6 +103,7 @@ describe('host key pinning against OpenSSH sshd', () => {
     await expect(attempt).rejects.toBeInstanceOf(AuthenticationFailedError);
     await expect(attempt).rejects.toMatchObject({ code: 'DOM0_AUTHENTICATION_FAILED', transient: false });
     await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(publickeyLines(offset).some((line) => line.startsWith('Failed publickey'))).toBe(true);
     expect(sshd.logs().slice(offset)).not.toMatch(/Accepted publickey/);
   });
 });
