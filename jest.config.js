@@ -11,11 +11,14 @@ swc.sourceMaps = 'inline';
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{apps,libs,test,scripts,bench}/**/*.{spec,e2e-spec}.ts'],
-  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid)/)'],
+  testMatch: ['<rootDir>/{apps,libs,test,scripts,bench,migrations}/**/*.{spec,e2e-spec}.ts'],
+  transform: { '^.+\\.(t|j|mj|cj)s$': ['<rootDir>/test/jest/transform.js', swc] },
+  transformIgnorePatterns: [],
   moduleNameMapper: {
-    '^@carve/dom0-sim$': '<rootDir>/apps/dom0-sim/src', '^@carve/([^/]+)$': '<rootDir>/libs/$1/src' },
+    '^@carve/dom0-sim$': '<rootDir>/apps/dom0-sim/src',
+    '^@carve/migrations$': '<rootDir>/migrations',
+    '^@carve/([^/]+)$': '<rootDir>/libs/$1/src',
+  },
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -1,3 +1,7 @@
 export * from './commands';
+export * from './cpu';
+export * from './domain-config';
+export * from './errors';
 export * from './parsers';
+export * from './shell';
 export * from './ssh';

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { ConsoleLogger, LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CarveConfig, LogLevel } from '@carve/config';
+import { RedisConnection } from '@carve/redis';
+import { ApiModule } from './app.module';
+import { buildOpenApiDocument, serveOpenApi } from './http/openapi';
+import { PROBLEM_CONTENT_TYPE, problemFrom } from './http/problem';
+import { toCarveError } from './http/problem.filter';
+import { RateLimiter, rateLimitedError } from './http/rate-limit';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+export interface ApiApp {
+  app: NestFastifyApplication;
+  /** Every route fastify registered, in order: what the tenant-crossing test walks. */
+  routes: RegisteredRoute[];
+}
+
+/**
+ * Builds the HTTP API on Fastify: JSON logs with a request id, problem+json for every
+ * error (fastify's own included), a body size limit, a per-token rate limit, and the
+ * OpenAPI document at /openapi.json and /docs. Shared by main.ts and the tests.
+ */
+export async function createApiApp(config: CarveConfig): Promise<ApiApp> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    logger: config.logLevel === 'fatal' ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  const fastify = adapter.getInstance();
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method: String(method), url: route.url });
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
+    logger: new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logLevel] }),
+    abortOnError: false,
+  });
+
+  // Fastify rejects some requests (bad JSON, oversized bodies) before Nest sees them.
+  fastify.setErrorHandler((error, request, reply) => {
+    const carveError = toCarveError(error);
+    if (carveError.status >= 500) request.log.error({ err: error }, 'unhandled error');
+    void reply.status(carveError.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problemFrom(carveError, request.url, String(request.id)));
+  });
+
+  const limiter = new RateLimiter(app.get(RedisConnection), config.rateLimitPerWindow, config.rateLimitWindowSeconds);
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (request.url === '/health' || request.url.startsWith('/docs') || request.url.startsWith('/openapi')) return;
+    const decision = await limiter.check(limiter.callerKey(request.headers.authorization, request.ip), Date.now());
+    void reply.header('ratelimit-remaining', String(decision.remaining));
+    if (!decision.allowed) {
+      const error = rateLimitedError(decision.retryAfterSeconds);
+      return reply
+        .status(429)
+        .header('retry-after', String(decision.retryAfterSeconds))
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .send(problemFrom(error, request.url, String(request.id)));
+    }
+  });
+
+  app.enableShutdownHooks();
+  serveOpenApi(app, buildOpenApiDocument(app));
+  await app.init();
+  return { app, routes };
+}

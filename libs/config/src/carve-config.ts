@@ -1,0 +1,70 @@
+import { ConfigError } from './config-error';
+import { EnvReader } from './env-reader';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** API tokens look like `carve_<8 prefix chars>_<32 secret chars>`; see libs/tenancy. */
+export const API_TOKEN_PATTERN = /^carve_[a-z0-9]{8}_[A-Za-z0-9]{32}$/;
+
+/**
+ * Every setting carve reads, parsed once at boot. process.env is read nowhere else:
+ * the launcher (scripts/start.ts) fills in DATABASE_URL and REDIS_URL when it starts
+ * embedded services, then the API and the worker call loadConfig().
+ */
+export class CarveConfig {
+  /** postgres://user:pass@host:port/db */
+  readonly databaseUrl: string;
+  /** redis://host:port[/db] */
+  readonly redisUrl: string;
+  /** Prefix for every Redis key and BullMQ queue carve owns, so tests and deployments can share a Redis. */
+  readonly redisPrefix: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  /** Requests per token (or per address when unauthenticated) per rate-limit window. */
+  readonly rateLimitPerWindow: number;
+  readonly rateLimitWindowSeconds: number;
+  readonly bodyLimitBytes: number;
+  /** When set on first start, becomes the bootstrap operator token instead of a random one. */
+  readonly bootstrapToken?: string;
+  /** Concurrent SSH exec channels per Dom0 connection (OpenSSH's MaxSessions defaults to 10). */
+  readonly sshMaxChannelsPerHost: number;
+  readonly sshCommandTimeoutMs: number;
+
+  constructor(values: Omit<CarveConfig, never>) {
+    Object.assign(this, values);
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): CarveConfig {
+  const read = new EnvReader(env);
+  const config = new CarveConfig({
+    databaseUrl: read.require(
+      'DATABASE_URL',
+      read.url('DATABASE_URL', ['postgres', 'postgresql'], 'a PostgreSQL URL like postgres://user:password@127.0.0.1:5432/carve'),
+      'a PostgreSQL URL like postgres://user:password@127.0.0.1:5432/carve (npm start sets one up when it is unset)',
+    ),
+    redisUrl: read.require(
+      'REDIS_URL',
+      read.url('REDIS_URL', ['redis', 'rediss'], 'a Redis URL like redis://127.0.0.1:6379'),
+      'a Redis URL like redis://127.0.0.1:6379 (npm start sets one up when it is unset)',
+    ),
+    redisPrefix: read.matching('REDIS_PREFIX', /^[a-z0-9_-]{1,32}$/i, 'letters, digits, - or _ (1-32)') ?? 'carve',
+    port: read.integer('PORT', 3000, 1, 65535),
+    host: read.optionalString('HOST') ?? '127.0.0.1',
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    rateLimitPerWindow: read.integer('RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    rateLimitWindowSeconds: 60,
+    bodyLimitBytes: read.integer('BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    bootstrapToken: read.matching(
+      'CARVE_BOOTSTRAP_TOKEN',
+      API_TOKEN_PATTERN,
+      'a token of the form carve_<8 lowercase letters or digits>_<32 letters or digits>',
+    ),
+    sshMaxChannelsPerHost: read.integer('SSH_MAX_CHANNELS_PER_HOST', 8, 1, 64),
+    sshCommandTimeoutMs: read.integer('SSH_COMMAND_TIMEOUT_MS', 120_000, 100, 3_600_000),
+  });
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

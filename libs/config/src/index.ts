@@ -1,0 +1,3 @@
+export * from './carve-config';
+export * from './config-error';
+export * from './config.module';

@@ -1,0 +1,4 @@
+export * from './carve-error';
+export * from './clock';
+export * from './page';
+export * from './core.module';

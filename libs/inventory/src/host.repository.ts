@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PageRequest } from '@carve/core';
+import { DataSource, EntityManager } from 'typeorm';
+import { Host, HostStatus } from './host.entity';
+
+export interface HostFilter {
+  status?: HostStatus;
+  dedicatedCustomerId?: string;
+}
+
+/** Hosts are the operator's inventory: no tenant filter, the routes are operator-only. */
+@Injectable()
+export class HostRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findById(id: string, manager?: EntityManager): Promise<Host | null> {
+    return (manager ?? this.db.manager).getRepository(Host).findOne({ where: { id } });
+  }
+
+  /** The host row locked for the rest of the transaction: capacity changes go through here. */
+  async lockById(id: string, manager: EntityManager): Promise<Host | null> {
+    return manager.getRepository(Host).createQueryBuilder('h').setLock('pessimistic_write').where('h.id = :id', { id }).getOne();
+  }
+
+  async list(page: PageRequest, filter: HostFilter): Promise<Host[]> {
+    const query = this.db
+      .getRepository(Host)
+      .createQueryBuilder('h')
+      .orderBy('h.created_at', 'DESC')
+      .addOrderBy('h.id', 'DESC')
+      .take(page.limit + 1);
+    if (filter.status) query.andWhere('h.status = :status', { status: filter.status });
+    if (filter.dedicatedCustomerId) query.andWhere('h.dedicated_customer_id = :c', { c: filter.dedicatedCustomerId });
+    if (page.after) query.andWhere('(h.created_at, h.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    return query.getMany();
+  }
+
+  async customerExists(customerId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
+    return rows.length > 0;
+  }
+
+  async insert(host: Partial<Host>): Promise<Host> {
+    const repo = this.db.getRepository(Host);
+    return repo.save(repo.create(host));
+  }
+
+  async save(host: Host, manager?: EntityManager): Promise<Host> {
+    return (manager ?? this.db.manager).getRepository(Host).save(host);
+  }
+
+  /** Deletes the host only if nothing is placed on it, checked in the same statement. */
+  async deleteIfEmpty(id: string): Promise<boolean> {
+    const result = await this.db.query('DELETE FROM hosts WHERE id = $1 AND server_count = 0 RETURNING id', [id]);
+    return (result as unknown[]).length > 0;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError, Page, PageRequest, toPage } from '@carve/core';
+import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
+import { allocatableMemoryMiB, hostCapacity, HostCapacity, vcpuCapacity } from './host-capacity';
+import { Host } from './host.entity';
+import { HostFilter, HostRepository } from './host.repository';
+
+/** The fields an operator sets when registering or changing a host. */
+export type HostInput = Pick<
+  Host,
+  | 'name'
+  | 'sshAddress'
+  | 'sshPort'
+  | 'sshUser'
+  | 'hostKeyFingerprint'
+  | 'cpuThreads'
+  | 'vcpuOvercommitRatio'
+  | 'totalMemoryMiB'
+  | 'dom0MemoryMiB'
+  | 'volumeGroup'
+  | 'volumeGroupSizeGiB'
+  | 'transferAllowanceGB'
+  | 'uplinkMbit'
+  | 'monthlyCostMinor'
+  | 'currency'
+  | 'location'
+  | 'status'
+  | 'dedicatedCustomerId'
+>;
+
+const UNIQUE_FIELDS: Record<string, { code: string; field: string; what: string }> = {
+  hosts_name_key: { code: 'duplicate_host_name', field: 'name', what: 'name' },
+  hosts_ssh_endpoint_key: { code: 'duplicate_host_address', field: 'sshAddress', what: 'SSH address and port' },
+};
+
+@Injectable()
+export class HostService {
+  constructor(private readonly hosts: HostRepository) {}
+
+  async register(input: Partial<HostInput> & Omit<HostInput, 'sshPort' | 'sshUser' | 'vcpuOvercommitRatio' | 'location' | 'status' | 'dedicatedCustomerId'>): Promise<Host> {
+    const host = Object.assign(new Host(), { sshPort: 22, sshUser: 'root', vcpuOvercommitRatio: '4.00', location: null, status: 'active', dedicatedCustomerId: null }, input);
+    await this.checkConsistent(host);
+    return this.saving(() => this.hosts.insert(host));
+  }
+
+  async list(page: PageRequest, filter: HostFilter): Promise<Page<Host>> {
+    return toPage(await this.hosts.list(page, filter), page.limit, (h) => h);
+  }
+
+  async get(id: string): Promise<Host> {
+    const host = await this.hosts.findById(id);
+    if (!host) throw new NotFoundError('host', id);
+    return host;
+  }
+
+  async capacity(id: string): Promise<HostCapacity> {
+    return hostCapacity(await this.get(id));
+  }
+
+  /** Changes a host under its row lock, so a concurrent placement sees either the old or the new size. */
+  async update(id: string, changes: Partial<HostInput>): Promise<Host> {
+    return this.saving(() =>
+      this.hosts.transaction(async (manager) => {
+        const host = await this.hosts.lockById(id, manager);
+        if (!host) throw new NotFoundError('host', id);
+        const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+        Object.assign(host, defined);
+        await this.checkConsistent(host);
+        return this.hosts.save(host, manager);
+      }),
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    const host = await this.get(id);
+    if (await this.hosts.deleteIfEmpty(id)) return;
+    throw new ConflictError(
+      'host_in_use',
+      `Host ${host.name} still has ${host.serverCount} server(s). Set its status to draining, move or delete its servers, then delete it.`,
+      { serverCount: host.serverCount },
+    );
+  }
+
+  /** Rules that span fields, or the host's current allocation. */
+  private async checkConsistent(host: Host): Promise<void> {
+    const problems: { field: string; message: string }[] = [];
+    if (host.dom0MemoryMiB >= host.totalMemoryMiB) {
+      problems.push({ field: 'dom0MemoryMiB', message: `must be less than totalMemoryMiB (${host.totalMemoryMiB})` });
+    } else if (allocatableMemoryMiB(host) < host.allocatedMemoryMiB) {
+      problems.push({ field: 'totalMemoryMiB', message: `would leave less allocatable memory than servers use (${host.allocatedMemoryMiB} MiB)` });
+    }
+    if (host.volumeGroupSizeGiB < host.allocatedDiskGiB) {
+      problems.push({ field: 'volumeGroupSizeGiB', message: `is below the ${host.allocatedDiskGiB} GiB servers use` });
+    }
+    if (vcpuCapacity(host.cpuThreads, host.vcpuOvercommitRatio) < host.allocatedVcpus) {
+      problems.push({ field: 'cpuThreads', message: `with this overcommit ratio gives fewer vCPUs than the ${host.allocatedVcpus} allocated` });
+    }
+    if (host.dedicatedCustomerId && !(await this.hosts.customerExists(host.dedicatedCustomerId))) {
+      problems.push({ field: 'dedicatedCustomerId', message: 'names no customer' });
+    }
+    if (problems.length > 0) throw new InvalidInputError(problems);
+  }
+
+  private async saving<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const unique = UNIQUE_FIELDS[pgConstraint(error) ?? ''];
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && unique) {
+        throw new ConflictError(unique.code, `Another host already has this ${unique.what}.`, { fields: [{ field: unique.field, message: 'is already taken' }] });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CustomerRepository } from './customers/customer.repository';
+import { CustomerService } from './customers/customer.service';
+import { ApiTokenRepository } from './tokens/api-token.repository';
+import { TokenService } from './tokens/token.service';
+import { UserRepository } from './users/user.repository';
+import { UserService } from './users/user.service';
+
+@Module({
+  providers: [CustomerRepository, CustomerService, ApiTokenRepository, TokenService, UserRepository, UserService],
+  exports: [CustomerService, TokenService, UserService],
+})
+export class TenancyModule {}

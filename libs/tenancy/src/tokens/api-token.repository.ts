@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PageRequest } from '@carve/core';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { TenantScope } from '../actor';
+import { ApiToken } from '../entities/api-token.entity';
+import { User } from '../entities/user.entity';
+import { tenantWhere } from '../tenant-where';
+
+export interface TokenOwner {
+  token: ApiToken;
+  user: User;
+}
+
+@Injectable()
+export class ApiTokenRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The token whose secret hashes to this value, with its user; null if unknown. No tenant scope: this IS how the tenant is found. */
+  async findByHash(secretHash: string): Promise<TokenOwner | null> {
+    const token = await this.db.getRepository(ApiToken).findOne({ where: { secretHash } });
+    if (!token) return null;
+    const user = await this.db.getRepository(User).findOne({ where: { id: token.userId } });
+    return user ? { token, user } : null;
+  }
+
+  async list(scope: TenantScope, page: PageRequest, userId?: string): Promise<ApiToken[]> {
+    const query = this.db
+      .getRepository(ApiToken)
+      .createQueryBuilder('t')
+      .where(tenantWhere(scope, 't.customer_id'))
+      .orderBy('t.created_at', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .take(page.limit + 1);
+    if (userId) query.andWhere('t.user_id = :userId', { userId });
+    if (page.after) query.andWhere('(t.created_at, t.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    return query.getMany();
+  }
+
+  async findInScope(scope: TenantScope, id: string): Promise<ApiToken | null> {
+    return this.db
+      .getRepository(ApiToken)
+      .createQueryBuilder('t')
+      .where('t.id = :id', { id })
+      .andWhere(tenantWhere(scope, 't.customer_id'))
+      .getOne();
+  }
+
+  async insert(token: Omit<ApiToken, 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt'>, manager?: EntityManager): Promise<ApiToken> {
+    const repo = (manager ?? this.db.manager).getRepository(ApiToken);
+    return repo.save(repo.create({ ...token, lastUsedAt: null, revokedAt: null }));
+  }
+
+  async revoke(id: string, at: Date): Promise<void> {
+    await this.db.getRepository(ApiToken).update({ id, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
+  async revokeAllOfUser(userId: string, at: Date, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.db.manager).getRepository(ApiToken).update({ userId, revokedAt: IsNull() }, { revokedAt: at });
+  }
+
+  /** Records use at most once a minute per token, so authentication is not a write on every request. */
+  async touchLastUsed(id: string, at: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`,
+      [id, at],
+    );
+  }
+}
+

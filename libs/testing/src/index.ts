@@ -1,0 +1,2 @@
+export * from './sshd';
+export * from './test-services';
