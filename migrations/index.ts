@@ -1,11 +1,18 @@
+import { AuditEvent } from '@carve/audit';
+import { Image } from '@carve/images';
 import { Host } from '@carve/inventory';
+import { Job } from '@carve/jobs';
+import { CustomerPoolCeiling, Pool, PoolSizeChange } from '@carve/pools';
+import { DriftFinding } from '@carve/reconciliation';
+import { Server, ServerDisk } from '@carve/servers';
 import { ApiToken, Customer, User } from '@carve/tenancy';
 import { TenancyAndInventory1764050000000 } from './1764050000000-TenancyAndInventory';
+import { PoolsServersJobs1764060000000 } from './1764060000000-PoolsServersJobs';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
  * the migration CLI and jest load the same set without globbing .ts files.
  */
-export const ALL_ENTITIES = [Customer, User, ApiToken, Host];
+export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000];

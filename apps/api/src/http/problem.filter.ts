@@ -32,6 +32,10 @@ export class ProblemFilter implements ExceptionFilter {
 export function toCarveError(exception: unknown): CarveError {
   if (exception instanceof CarveError) return exception;
   if (exception instanceof HttpException) {
+    // Nest wraps fastify's own rejections (bad JSON, oversized body, unknown content type)
+    // in an HttpException; the fastify error it carries knows which one it was.
+    const wrapped = fromFastifyError(exception.cause as { code?: string; statusCode?: number; message?: string } | undefined);
+    if (wrapped) return wrapped;
     const status = exception.getStatus();
     const [code, title] = HTTP_CODES[status] ?? [`http_${status}`, exception.name];
     return new CarveError(code, status, title, status === 404 ? 'No route matches this method and path. See /docs for the API.' : exception.message);

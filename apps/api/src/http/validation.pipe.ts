@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, InvalidInputError } from '@carve/core';
+import { nulCharacterProblems } from './nul-characters';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((e) => {
@@ -34,9 +35,21 @@ export class StrictValidationPipe extends ValidationPipe {
     const expectsObject = metadata.metatype && ![String, Number, Boolean, Array, Object].includes(metadata.metatype as never);
     if ((metadata.type === 'body' || metadata.type === 'query') && expectsObject) {
       if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new InvalidInputError([{ field: metadata.type, message: 'must be a JSON object' }]);
+        throw new InvalidInputError([{ field: metadata.type, message: metadata.type === 'body' ? 'must be a JSON object' : 'must be query parameters' }]);
       }
     }
-    return super.transform(value, metadata);
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const nul = nulCharacterProblems(value, metadata.type === 'query' ? 'query' : '');
+      if (nul.length > 0) throw new InvalidInputError(nul);
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      // Query parameters are named `query.<name>`, so a client can tell them from body fields.
+      if (metadata.type === 'query' && error instanceof InvalidInputError) {
+        throw new InvalidInputError((error.extensions.fields ?? []).map((f) => ({ ...f, field: `query.${f.field}` })));
+      }
+      throw error;
+    }
   }
 }

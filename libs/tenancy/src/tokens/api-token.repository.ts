@@ -59,10 +59,13 @@ export class ApiTokenRepository {
     await (manager ?? this.db.manager).getRepository(ApiToken).update({ userId, revokedAt: IsNull() }, { revokedAt: at });
   }
 
-  /** Records use at most once a minute per token, so authentication is not a write on every request. */
+  /**
+   * Records use at most once a minute per token, so authentication is not a write on every request.
+   * The cast matters: without it PostgreSQL infers `$2 - interval` as interval arithmetic and fails.
+   */
   async touchLastUsed(id: string, at: Date): Promise<void> {
     await this.db.query(
-      `UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`,
+      `UPDATE api_tokens SET last_used_at = $2::timestamptz WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
       [id, at],
     );
   }

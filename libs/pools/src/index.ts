@@ -1,0 +1,3 @@
+export * from './pool.entity';
+export * from './pool-size-change.entity';
+export * from './customer-pool-ceiling.entity';

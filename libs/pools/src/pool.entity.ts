@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type PoolKind = 'shared' | 'dedicated';
+
+/**
+ * RAM, vCPUs, disk and monthly transfer a customer bought, split across its servers as it
+ * likes. Shared pools place servers on any active shared host; a dedicated pool is one
+ * dedicated host's whole allocatable capacity. allocated_* only change under the pool's
+ * row lock, in the transaction that reserves or releases a server's resources.
+ */
+@Entity('pools')
+export class Pool {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'uuid', name: 'customer_id' }) customerId: string;
+  @Column({ type: 'varchar', length: 63 }) name: string;
+  @Column({ type: 'varchar', length: 16 }) kind: PoolKind;
+  @Column({ type: 'uuid', name: 'host_id', nullable: true }) hostId: string | null;
+  @Column({ type: 'integer', name: 'memory_mib' }) memoryMiB: number;
+  @Column({ type: 'integer' }) vcpus: number;
+  @Column({ type: 'integer', name: 'disk_gib' }) diskGiB: number;
+  /** Shared by every server of the pool, not per server. */
+  @Column({ type: 'integer', name: 'transfer_gb' }) transferGB: number;
+  @Column({ type: 'integer', name: 'allocated_memory_mib', default: 0 }) allocatedMemoryMiB: number;
+  @Column({ type: 'integer', name: 'allocated_vcpus', default: 0 }) allocatedVcpus: number;
+  @Column({ type: 'integer', name: 'allocated_disk_gib', default: 0 }) allocatedDiskGiB: number;
+  @Column({ type: 'integer', name: 'server_count', default: 0 }) serverCount: number;
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
+}

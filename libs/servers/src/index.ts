@@ -1,0 +1,2 @@
+export * from './server.entity';
+export * from './server-disk.entity';
