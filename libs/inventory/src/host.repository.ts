@@ -52,8 +52,9 @@ export class HostRepository {
 
   /** Deletes the host only if nothing is placed on it, checked in the same statement. */
   async deleteIfEmpty(id: string): Promise<boolean> {
-    const result = await this.db.query('DELETE FROM hosts WHERE id = $1 AND server_count = 0 RETURNING id', [id]);
-    return (result as unknown[]).length > 0;
+    // Not db.query(): for DELETE it answers [rows, rowCount], a non-empty array even when nothing matched.
+    const result = await this.db.getRepository(Host).createQueryBuilder().delete().where('id = :id AND server_count = 0', { id }).execute();
+    return (result.affected ?? 0) > 0;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
