@@ -1,7 +1,7 @@
 import { fail, type CommandResult } from './command-result';
 import { carveSim } from './commands/carve-sim.command';
 import { cat, grep, hostname, mkdir, rm, tar, test, uname } from './commands/files.command';
-import { btrfs, mkfsDynamic, mkfsExt, mkswap, mount, resize2fs, umount, xfsGrowfs } from './commands/fs.command';
+import { btrfs, e2fsck, mkfsDynamic, mkfsExt, mkswap, mount, mountpoint, resize2fs, umount, xfsGrowfs } from './commands/fs.command';
 import { lvcreate, lvextend, lvremove, lvs, vgs } from './commands/lvm.command';
 import { xentop } from './commands/xentop.command';
 import { xl } from './commands/xl.command';
@@ -24,6 +24,8 @@ const COMMANDS: Record<string, Handler> = {
   'mkfs.btrfs': mkfsDynamic('btrfs'),
   mkswap,
   resize2fs,
+  e2fsck,
+  mountpoint,
   xfs_growfs: xfsGrowfs,
   btrfs,
   mount,

@@ -109,7 +109,11 @@ describe('simulated Dom0 over SSH: domains', () => {
     expect(f.host.state.vg.lvs[0].filesystem?.files['/etc/hostname']).toBe('web1\n');
 
     await f.client.exec('lvextend -L +2G vg0/r');
+    // Mounted since its last check: offline resize2fs wants a forced e2fsck first, as the real one does.
+    expect((await f.client.exec('resize2fs /dev/vg0/r')).stderr).toContain("Please run 'e2fsck -f /dev/vg0/r' first.");
+    expect((await f.client.exec('e2fsck -f -y /dev/vg0/r')).exitCode).toBe(0);
     expect((await f.client.exec('resize2fs /dev/vg0/r')).stdout).toContain('is now 3145728 (4k) blocks long');
+    expect((await f.client.exec('mountpoint -q /mnt/r')).exitCode).toBe(32);
 
     await f.client.exec('lvcreate -n x -L 4G vg0');
     await f.client.exec('mkfs.xfs /dev/vg0/x');

@@ -49,10 +49,24 @@ export interface SimHost {
 
 /** Sleep simulated seconds: real time divided by the time factor, never longer than the simulated span. */
 function simSleeper(clock: SimClock) {
-  return (simSeconds: number): Promise<void> => {
-    const realSeconds = Math.min(simSeconds / clock.timeFactor, simSeconds);
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, realSeconds * 1000)));
+  return (simSeconds: number, closed?: AbortSignal): Promise<void> => {
+    const realMs = Math.max(0, Math.min(simSeconds / clock.timeFactor, simSeconds) * 1000);
+    return sleepUnlessClosed(realMs, closed);
   };
+}
+
+/** Resolves after `ms`, or as soon as `closed` aborts; never leaves a timer behind. */
+function sleepUnlessClosed(ms: number, closed?: AbortSignal): Promise<void> {
+  if (closed?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      closed?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    closed?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
@@ -100,10 +114,14 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
             io.drop();
             return 'dropped';
           }
-          if (plan.delayMs > 0) await new Promise((r) => setTimeout(r, plan.delayMs));
+          if (plan.delayMs > 0) {
+            await sleepUnlessClosed(plan.delayMs, io.closed);
+            // The client gave up (timeout) while the command was held: it never ran, as a killed command would not.
+            if (io.closed.aborted) return { stdout: '', stderr: '', exitCode: 129 };
+          }
           if (plan.fail) return { stdout: '', stderr: plan.fail.stderr, exitCode: plan.fail.exitCode };
         }
-        const result = await runCommandLine(line, { runtime, readStdin: io.readStdin });
+        const result = await runCommandLine(line, { runtime, readStdin: io.readStdin, closed: io.closed });
         await persist();
         return result;
       },

@@ -7,8 +7,11 @@ export interface SimRuntime {
   state: SimHostState;
   readonly clock: SimClock;
   readonly faults: FaultRules;
-  /** Sleep `simSeconds` of simulated time (real time divided by the time factor, capped at simSeconds real seconds). */
-  sleepSim(simSeconds: number): Promise<void>;
+  /**
+   * Sleep `simSeconds` of simulated time (real time divided by the time factor,
+   * capped at simSeconds real seconds); returns early when `closed` aborts.
+   */
+  sleepSim(simSeconds: number, closed?: AbortSignal): Promise<void>;
   /** Replace the state (reset, reload). */
   replaceState(state: SimHostState): void;
   /** Called by `carve-sim reset`: a fresh host with the original shape. */
@@ -24,4 +27,6 @@ export interface CommandInput {
   args: string[];
   redirectOut?: string;
   readStdin: StdinReader;
+  /** Aborts when the client closes the exec channel. */
+  closed?: AbortSignal;
 }

@@ -3,8 +3,13 @@ import { Server, utils, type Connection, type ParsedKey, type ServerChannel } fr
 import type { CommandResult } from './command-result';
 import type { StdinReader } from './sim-runtime';
 
-/** What the server does with one exec request. `drop()` kills the whole connection without an answer. */
-export type ExecHandler = (line: string, io: { readStdin: StdinReader; drop: () => void }) => Promise<CommandResult | 'dropped'>;
+/**
+ * What the server does with one exec request. `drop()` kills the whole connection
+ * without an answer; `closed` aborts when the client closes the channel (or the
+ * connection goes), so a handler waiting on a timer can stop instead of keeping
+ * the process alive for an answer nobody reads.
+ */
+export type ExecHandler = (line: string, io: { readStdin: StdinReader; drop: () => void; closed: AbortSignal }) => Promise<CommandResult | 'dropped'>;
 
 export interface SshServerOptions {
   hostKey: string;
@@ -80,7 +85,9 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
           const drop = (): void => {
             socket?.destroy();
           };
-          opts.onExec(request.command, { readStdin, drop }).then(
+          const channelClosed = new AbortController();
+          stream.once('close', () => channelClosed.abort());
+          opts.onExec(request.command, { readStdin, drop, closed: channelClosed.signal }).then(
             (result) => {
               if (result === 'dropped' || stream.destroyed) return;
               if (result.stdout) stream.write(result.stdout);
@@ -101,6 +108,8 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
   });
 
   const net: NetServer = createServer((socket) => {
+    // Without it Nagle holds each small SSH packet for the peer's delayed ACK (~40 ms a round trip).
+    socket.setNoDelay(true);
     sockets.add(socket);
     if (socket.remotePort !== undefined) byRemotePort.set(socket.remotePort, socket);
     socket.on('error', () => undefined);

@@ -106,10 +106,11 @@ export function resize2fs(input: CommandInput): CommandResult {
   if (!fs || (fs.type !== 'ext3' && fs.type !== 'ext4')) {
     return fail(`${banner}resize2fs: Bad magic number in super-block while trying to open ${dev}\nCouldn't find valid filesystem superblock.\n`);
   }
+  const mount = mountOf(state, lv);
+  if (!mount && fs.needsCheck && !input.args.includes('-f')) return fail(`${banner}Please run 'e2fsck -f ${dev}' first.\n\n`);
   const blocks = Math.floor(lv.sizeBytes / BLOCK);
   if (Math.floor(fs.sizeBytes / BLOCK) === blocks) return ok(`The filesystem is already ${blocks} (4k) blocks long.  Nothing to do!\n\n`, banner);
   fs.sizeBytes = blocks * BLOCK;
-  const mount = mountOf(state, lv);
   const online = mount ? `Filesystem at ${dev} is mounted on ${mount.dir}; on-line resizing required\nold_desc_blocks = 1, new_desc_blocks = 1\n` : '';
   return ok(`${online}Resizing the filesystem on ${dev} to ${blocks} (4k) blocks.\nThe filesystem on ${dev} is now ${blocks} (4k) blocks long.\n\n`, banner);
 }
@@ -184,6 +185,43 @@ export function umount(input: CommandInput): CommandResult {
   const dir = normalizePath(target);
   const index = state.mounts.findIndex((m) => m.dir === dir || (lv !== undefined && m.lv === lv.name));
   if (index < 0) return fail(`umount: ${target}: not mounted.\n`, 32);
-  state.mounts.splice(index, 1);
+  const [removed] = state.mounts.splice(index, 1);
+  const fs = state.vg.lvs.find((x) => x.name === removed.lv)?.filesystem;
+  if (fs) fs.needsCheck = true;
   return ok();
+}
+
+/** `e2fsck -f [-y|-p] DEV`: the full check offline resize2fs wants; refuses a mounted filesystem. */
+export function e2fsck(input: CommandInput): CommandResult {
+  const { state } = input.runtime;
+  const banner = 'e2fsck 1.47.0 (5-Feb-2023)\n';
+  const dev = input.args.filter((a) => !a.startsWith('-'))[0];
+  if (dev === undefined) return fail('Usage: e2fsck [-panyrcdfktvDFV] [-b superblock] [-B blocksize]\n\t\t[-l|-L bad_blocks_file] [-C fd] [-j external_journal]\n\t\t[-E extended-options] [-z undo_file] device\n', 16);
+  const lv = lvForDevice(state, dev);
+  if (!lv) return fail(`${banner}e2fsck: No such file or directory while trying to open ${dev}\nPossibly non-existent device?\n`, 8);
+  const fs = lv.filesystem;
+  if (!fs || (fs.type !== 'ext3' && fs.type !== 'ext4')) {
+    return fail(`${banner}ext2fs_open2: Bad magic number in super-block\ne2fsck: Superblock invalid, trying backup blocks....\ne2fsck: Bad magic number in super-block while trying to open ${dev}\n`, 8);
+  }
+  if (mountOf(state, lv)) return fail(`${banner}${dev} is mounted.\ne2fsck: Cannot continue, aborting.\n\n\n`, 8);
+  delete fs.needsCheck;
+  const blocks = Math.floor(fs.sizeBytes / BLOCK);
+  const files = Object.keys(fs.files).length + fs.dirs.length + 11;
+  return ok(
+    'Pass 1: Checking inodes, blocks, and sizes\nPass 2: Checking directory structure\nPass 3: Checking directory connectivity\nPass 4: Checking reference counts\nPass 5: Checking group summary information\n' +
+      `${dev}: ${files}/${fs.inodeCount ?? 0} files (0.0% non-contiguous), ${Math.min(blocks, 4096 + files)}/${blocks} blocks\n`,
+    banner,
+  );
+}
+
+/** `mountpoint [-q] DIR`: 0 when DIR is a mount point, 32 when not (util-linux). */
+export function mountpoint(input: CommandInput): CommandResult {
+  const { state } = input.runtime;
+  const quiet = input.args.includes('-q') || input.args.includes('--quiet');
+  const target = input.args.filter((a) => !a.startsWith('-'))[0];
+  if (target === undefined) return fail('mountpoint: bad usage\nTry \'mountpoint --help\' for more information.\n', 1);
+  const dir = normalizePath(target);
+  if (state.mounts.some((m) => m.dir === dir)) return ok(quiet ? '' : `${target} is a mountpoint\n`);
+  if (!isDirectory(state, dir)) return fail(`mountpoint: ${target}: No such file or directory\n`, 1);
+  return fail('', 32, quiet ? '' : `${target} is not a mountpoint\n`);
 }

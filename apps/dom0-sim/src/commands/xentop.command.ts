@@ -51,7 +51,7 @@ export async function xentop(input: CommandInput): Promise<CommandResult> {
   let previous = new Map<number, { cpu: number; at: number }>();
   let out = '';
   for (let n = 0; n < iterations; n += 1) {
-    if (n > 0) await runtime.sleepSim(parsed.delaySeconds);
+    if (n > 0) await runtime.sleepSim(parsed.delaySeconds, input.closed);
     const now = runtime.clock.now();
     const { state } = runtime;
     const rows: XentopRow[] = allDomainViews(state, now).map((view) => {

@@ -59,7 +59,7 @@ export async function xlShutdown(input: CommandInput): Promise<CommandResult> {
   if (wait) {
     stderr += 'Waiting for 1 domains\n';
     // A guest takes a couple of seconds to power off.
-    await input.runtime.sleepSim(2);
+    await input.runtime.sleepSim(2, input.closed);
   }
   const domain = state.domains.find((d) => d.domid === view.domid);
   if (domain) removeDomain(state, domain.domid, input.runtime.clock.now());

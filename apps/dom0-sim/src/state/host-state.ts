@@ -82,6 +82,8 @@ export interface SimFilesystem {
   options: string[];
   /** ext3/ext4 only (as mke2fs rounds it to whole block groups); xfs and btrfs allocate inodes dynamically. */
   inodeCount?: number;
+  /** Mounted since its last full check: offline resize2fs then asks for `e2fsck -f` first, as the real one does. */
+  needsCheck?: boolean;
   /** Image name once an OS archive has been unpacked onto it. */
   osImage?: string;
   /** Files and directories inside the filesystem, keyed by absolute path from its root. */

@@ -49,7 +49,7 @@ export interface XentopOptions {
   readonly iterations?: number;
   /** Seconds between iterations. Default 1. */
   readonly delaySeconds?: number;
-  /** `-f`: full names instead of the last 10 characters cut. */
+  /** `-f`: full names. Without it xentop prints `%10.10s`: the FIRST 10 characters, so longer names can collide. */
   readonly fullNames?: boolean;
 }
 
