@@ -121,6 +121,8 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
     await db.query(`
       CREATE TABLE jobs (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        -- commit order within a server's lane (created_at is the transaction's start time, not its commit order)
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         customer_id uuid REFERENCES customers(id) ON DELETE RESTRICT,
         server_id uuid REFERENCES servers(id) ON DELETE RESTRICT,
         host_id uuid REFERENCES hosts(id) ON DELETE SET NULL,
@@ -143,7 +145,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
     await db.query(`CREATE INDEX jobs_created_idx ON jobs (created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX jobs_customer_idx ON jobs (customer_id, created_at DESC, id DESC)`);
     // The per-server lane: the oldest unfinished job of a server runs next.
-    await db.query(`CREATE INDEX jobs_server_lane_idx ON jobs (server_id, created_at, id) WHERE status IN ('queued', 'running')`);
+    await db.query(`CREATE INDEX jobs_server_lane_idx ON jobs (server_id, seq) WHERE status IN ('queued', 'running')`);
     await db.query(`CREATE INDEX jobs_host_idx ON jobs (host_id, created_at DESC)`);
 
     await db.query(`

@@ -7,9 +7,15 @@ import { InventoryModule } from '@carve/inventory';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { RedisModule } from '@carve/redis';
 import { AuthGuard, TenancyModule } from '@carve/tenancy';
+import { AuditApiModule } from './audit/audit-api.module';
 import { CustomersController } from './customers/customers.controller';
 import { HealthController } from './health/health.controller';
 import { HostsController } from './hosts/hosts.controller';
+import { ImagesApiModule } from './images/images-api.module';
+import { JobsApiModule } from './jobs/jobs-api.module';
+import { PoolsApiModule } from './pools/pools-api.module';
+import { ReconciliationApiModule } from './reconciliation/reconciliation-api.module';
+import { ServersApiModule } from './servers/servers-api.module';
 import { ProblemFilter } from './http/problem.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { TokensController } from './tokens/tokens.controller';
@@ -27,6 +33,13 @@ export class ApiModule {
         RedisModule,
         TenancyModule,
         InventoryModule,
+        // One module per capability, each owning its controllers.
+        PoolsApiModule,
+        ImagesApiModule,
+        ServersApiModule,
+        JobsApiModule,
+        AuditApiModule,
+        ReconciliationApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, TokensController, UsersController],
       providers: [

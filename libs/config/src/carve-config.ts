@@ -31,6 +31,17 @@ export class CarveConfig {
   /** Concurrent SSH exec channels per Dom0 connection (OpenSSH's MaxSessions defaults to 10). */
   readonly sshMaxChannelsPerHost: number;
   readonly sshCommandTimeoutMs: number;
+  /** The private key the worker logs in to every Dom0 with (its public key is in each host's authorized_keys). */
+  readonly sshPrivateKeyPath?: string;
+  /** Provisioning jobs running at once on one host; jobs of one server always run one at a time. */
+  readonly jobsPerHost: number;
+  /** Provisioning jobs one worker process runs at once, across all hosts. */
+  readonly workerConcurrency: number;
+  /** Attempts for a job failing with transient errors (unreachable host, timeout), with exponential backoff. */
+  readonly jobAttempts: number;
+  readonly jobBackoffMs: number;
+  /** Seconds between reconciler passes over every host; 0 turns the reconciler off. */
+  readonly reconcileIntervalSeconds: number;
 
   constructor(values: Omit<CarveConfig, never>) {
     Object.assign(this, values);
@@ -64,6 +75,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ),
     sshMaxChannelsPerHost: read.integer('SSH_MAX_CHANNELS_PER_HOST', 8, 1, 64),
     sshCommandTimeoutMs: read.integer('SSH_COMMAND_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    sshPrivateKeyPath: read.optionalString('CARVE_SSH_PRIVATE_KEY_PATH'),
+    jobsPerHost: read.integer('JOBS_PER_HOST', 4, 1, 64),
+    workerConcurrency: read.integer('WORKER_CONCURRENCY', 32, 1, 1024),
+    jobAttempts: read.integer('JOB_ATTEMPTS', 5, 1, 50),
+    jobBackoffMs: read.integer('JOB_BACKOFF_MS', 2000, 10, 600_000),
+    reconcileIntervalSeconds: read.integer('RECONCILE_INTERVAL_SECONDS', 60, 0, 86_400),
   });
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -19,6 +19,8 @@ export interface JobStep {
 @Entity('jobs')
 export class Job {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Order of asking within a server's lane. */
+  @Column({ type: 'bigint', insert: false, update: false, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } }) seq: number;
   @Column({ type: 'uuid', name: 'customer_id', nullable: true }) customerId: string | null;
   @Column({ type: 'uuid', name: 'server_id', nullable: true }) serverId: string | null;
   @Column({ type: 'uuid', name: 'host_id', nullable: true }) hostId: string | null;

@@ -10,3 +10,4 @@ export * from './tenancy.module';
 export * from './tokens/token.service';
 export * from './tokens/token-secret';
 export * from './users/user.service';
+export * from './tenant-where';

@@ -1,0 +1,44 @@
+/**
+ * The job catalog: every kind of provisioning job, with the parameters it carries.
+ * Parameters are ids and plain values, never entities: handlers re-read current state.
+ */
+export enum JobType {
+  CreateServer = 'server.create',
+  StartServer = 'server.start',
+  StopServer = 'server.stop',
+  RebootServer = 'server.reboot',
+  ResizeMemory = 'server.resize-memory',
+  ResizeVcpus = 'server.resize-vcpus',
+  GrowDisk = 'server.grow-disk',
+  AddDisk = 'server.add-disk',
+  RemoveDisk = 'server.remove-disk',
+  SwitchRoot = 'server.switch-root',
+  DeleteServer = 'server.delete',
+}
+
+export interface JobParams {
+  [JobType.CreateServer]: Record<string, never>;
+  [JobType.StartServer]: Record<string, never>;
+  [JobType.StopServer]: { timeoutSeconds: number };
+  [JobType.RebootServer]: Record<string, never>;
+  /** live: within maxmem on a running domain (xl mem-set); otherwise written to the config for the next boot. */
+  [JobType.ResizeMemory]: { memoryMiB: number; previousMemoryMiB: number; live: boolean };
+  [JobType.ResizeVcpus]: { vcpus: number; previousVcpus: number; live: boolean };
+  [JobType.GrowDisk]: { diskId: string; sizeGiB: number; previousSizeGiB: number };
+  [JobType.AddDisk]: { diskId: string };
+  [JobType.RemoveDisk]: { diskId: string };
+  [JobType.SwitchRoot]: { rootDiskId: string };
+  [JobType.DeleteServer]: Record<string, never>;
+}
+
+export const JOB_TYPES = Object.values(JobType);
+
+/** The BullMQ queue every provisioning job goes through; the payload is only ids. */
+export const PROVISIONING_QUEUE = 'provisioning';
+
+export interface ProvisioningPayload {
+  jobId: string;
+  customerId: string | null;
+  serverId: string | null;
+  hostId: string | null;
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, ConflictError, NotFoundError, Page, PageRequest, toPage } from '@carve/core';
+import { Actor, scopeOf } from '@carve/tenancy';
+import { JobDispatcher } from './job-dispatcher';
+import { JobEvents } from './job-events';
+import { JobLifecycleHooks } from './job-lifecycle-hooks';
+import { Job } from './job.entity';
+import { JobFilter, JobRepository } from './job.repository';
+
+export type JobView = Omit<Job, 'seq' | 'workerId' | 'dispatchedAt'>;
+
+export function toJobView(job: Job): JobView {
+  const { seq: _seq, workerId: _worker, dispatchedAt: _dispatched, ...view } = job;
+  return view;
+}
+
+const TERMINAL = ['succeeded', 'failed', 'cancelled'];
+
+/** What customers and operators do with the jobs queue: look, follow, cancel. */
+@Injectable()
+export class JobService {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly events: JobEvents,
+    private readonly dispatcher: JobDispatcher,
+    private readonly hooks: JobLifecycleHooks,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(actor: Actor, page: PageRequest, filter: JobFilter): Promise<Page<JobView>> {
+    // Customers filter within their own jobs only; the scope already pins customer_id.
+    return toPage(await this.jobs.list(scopeOf(actor), page, filter), page.limit, toJobView);
+  }
+
+  async get(actor: Actor, id: string): Promise<JobView> {
+    return toJobView(await this.require(actor, id));
+  }
+
+  /**
+   * Long polling: answers as soon as the job's version is above `afterVersion` (or it is
+   * finished), or after `waitSeconds` with the job as it is.
+   */
+  async follow(actor: Actor, id: string, afterVersion: number, waitSeconds: number): Promise<JobView> {
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const job = await this.require(actor, id);
+      const remaining = deadline - Date.now();
+      if (job.version > afterVersion || TERMINAL.includes(job.status) || remaining <= 0) return toJobView(job);
+      // Re-read at least every 2 s in case a notice was missed (e.g. a Redis reconnect).
+      await this.events.waitForChange(id, Math.min(remaining, 2000));
+    }
+  }
+
+  /** Only jobs no worker has started can be cancelled; the owner of the job type undoes its reservation in the same transaction. */
+  async cancel(actor: Actor, id: string): Promise<JobView> {
+    const job = await this.require(actor, id);
+    const cancelled = await this.jobs.transaction(async (manager) => {
+      if (job.serverId) await this.jobs.lockLane(job.serverId, manager);
+      const updated = await this.jobs.cancelIfNotStarted(id, this.clock.now(), manager);
+      if (updated) await this.hooks.cancelled(updated, manager);
+      return updated;
+    });
+    if (!cancelled) {
+      throw new ConflictError('job_not_cancellable', `Job ${id} is ${job.status === 'queued' ? 'retrying after a failed attempt' : job.status}; only jobs that have not started can be cancelled.`, {
+        status: job.status,
+      });
+    }
+    await this.events.publish(id);
+    if (cancelled.serverId) await this.dispatcher.dispatchLane(cancelled.serverId);
+    return toJobView(cancelled);
+  }
+
+  private async require(actor: Actor, id: string): Promise<Job> {
+    const job = await this.jobs.findInScope(scopeOf(actor), id);
+    if (!job) throw new NotFoundError('job', id);
+    return job;
+  }
+}
