@@ -21,9 +21,9 @@ export function expectProblemShape(res: TestResponse): void {
   );
 }
 
-/** The failing field names a 400 reported. */
+/** The distinct failing field names a 400 reported (a field may fail several rules). */
 export function problemFields(res: TestResponse): string[] {
-  return ((res.body?.fields ?? []) as { field: string }[]).map((f) => f.field);
+  return [...new Set(((res.body?.fields ?? []) as { field: string }[]).map((f) => f.field))];
 }
 
 /** Every row of the tables carve owns, to prove a rejected request changed nothing. */
