@@ -74,7 +74,7 @@ export class CreateTokenDto {
   @MaxLength(100)
   name: string;
 
-  @ApiPropertyOptional({ example: '2027-01-01T00:00:00Z', description: 'When the token stops working (UTC)' })
+  @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'When the token stops working (UTC)' })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'must be an ISO 8601 date-time' })

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ACCESS_KEY, AccessLevel } from '@carve/tenancy';
 
 export class FieldProblemDoc {
@@ -31,8 +31,10 @@ const DESCRIPTIONS: Record<number, string> = {
 /** Documents problem+json error responses. Every authenticated route gets 400/401/413/429 as well. */
 export function ApiProblems(...statuses: number[]) {
   const all = [...new Set([400, 401, 413, 429, ...statuses])].sort();
+  // No `type`: with one, the generator documents the body as application/json and drops `content`.
   return applyDecorators(
-    ...all.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ProblemDoc, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDoc' } } } })),
+    ApiExtraModels(ProblemDoc),
+    ...all.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDoc) } } } })),
   );
 }
 

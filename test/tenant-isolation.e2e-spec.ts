@@ -1,0 +1,311 @@
+// THE route walker: every route the app registers, called across tenants and roles.
+// Routes added later are covered without editing this file, except for one thing: when a
+// route's path names a kind of object this file cannot create yet, it fails and asks for
+// a factory in OBJECT_FACTORIES below.
+import { randomUUID } from 'node:crypto';
+import { ApiHarness, startApiHarness, TestResponse } from './support/api-harness';
+import { createCustomer, createHost, createUser, TestCustomer } from './support/fixtures';
+import { expectProblem, snapshotTables } from './support/problem-assertions';
+
+interface WalkContext {
+  api: ApiHarness;
+  /** The customer who owns the object to create. */
+  owner: TestCustomer;
+}
+
+/**
+ * How to create one object of each kind for a customer, keyed by the path segment that
+ * names the kind (`/v1/<kind>/:id`). Returns the object's id. Operator-owned kinds (hosts)
+ * are tied to the customer where they can be (a dedicated host). Add a line here when a
+ * route under a new kind appears.
+ */
+const OBJECT_FACTORIES: Record<string, (ctx: WalkContext) => Promise<string>> = {
+  customers: async ({ owner }) => owner.id,
+  users: async ({ api, owner }) => (await createUser(api, owner.adminToken, 'viewer')).id,
+  tokens: async ({ api, owner }) => (await createUser(api, owner.adminToken, 'admin')).tokenId,
+  hosts: async ({ api, owner }) => (await createHost(api, { dedicatedCustomerId: owner.id })).id,
+};
+
+/** Routes that are not the API proper: docs, the OpenAPI document, health. */
+const OUTSIDE_THE_API = /^\/(docs|openapi|health)(\/|\.|$)/;
+
+interface Route {
+  method: string;
+  /** As fastify has it: /v1/hosts/:id */
+  url: string;
+  /** As OpenAPI has it: /v1/hosts/{id} */
+  openApiPath: string;
+  params: { name: string; kind: string }[];
+  access?: string;
+  operation?: OpenApiOperation;
+}
+
+interface OpenApiSchema {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  example?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  items?: OpenApiSchema;
+  properties?: Record<string, OpenApiSchema>;
+  required?: string[];
+  allOf?: OpenApiSchema[];
+}
+
+interface OpenApiOperation {
+  'x-carve-access'?: string;
+  requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
+  responses?: Record<string, { content?: Record<string, unknown> }>;
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, OpenApiSchema> };
+}
+
+let api: ApiHarness;
+let doc: OpenApiDocument;
+let routes: Route[];
+let a: TestCustomer;
+let b: TestCustomer;
+let aViewerToken: string;
+/** kind -> id, per customer, created on first use. */
+const objects = new Map<string, string>();
+
+function describeRoute(route: Route): string {
+  return `${route.method} ${route.url}`;
+}
+
+/** The kind of object each path parameter names: the path segment just before it. */
+function paramsOf(url: string): Route['params'] {
+  const segments = url.split('/');
+  return segments.flatMap((segment, i) => (segment.startsWith(':') ? [{ name: segment.slice(1), kind: segments[i - 1] ?? '' }] : []));
+}
+
+async function objectOf(owner: TestCustomer, kind: string, route: Route): Promise<string> {
+  const factory = OBJECT_FACTORIES[kind];
+  if (!factory) {
+    throw new Error(
+      `${describeRoute(route)} takes an id of a "${kind}", and the tenant-isolation walker cannot create one. ` +
+        `Add a factory for "${kind}" to OBJECT_FACTORIES at the top of test/tenant-isolation.e2e-spec.ts, ` +
+        `so this route is checked with another tenant's ${kind}.`,
+    );
+  }
+  const key = `${owner.id}:${kind}`;
+  if (!objects.has(key)) objects.set(key, await factory({ api, owner }));
+  return objects.get(key)!;
+}
+
+async function urlFor(route: Route, owner: TestCustomer): Promise<string> {
+  let url = route.url;
+  for (const param of route.params) url = url.replace(`:${param.name}`, await objectOf(owner, param.kind, route));
+  return url;
+}
+
+function resolve(schema: OpenApiSchema): OpenApiSchema {
+  return schema.$ref ? resolve(doc.components.schemas[schema.$ref.replace('#/components/schemas/', '')] ?? {}) : schema;
+}
+
+/** A body the route's DTO accepts, built from the OpenAPI schema (examples first), so access checks and not validation are what a call meets. */
+function exampleOf(input: OpenApiSchema): unknown {
+  const schema = resolve(input);
+  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => exampleOf(s)));
+  if (schema.format === 'date-time') return new Date(Date.now() + 365 * 86_400_000).toISOString();
+  if (schema.example !== undefined) return schema.example;
+  if (schema.enum) return schema.enum[0];
+  switch (schema.type) {
+    case 'object':
+      return Object.fromEntries((schema.required ?? []).map((name) => [name, exampleOf(schema.properties?.[name] ?? {})]));
+    case 'array':
+      return [];
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 1;
+    case 'boolean':
+      return false;
+    case 'string':
+      return schema.format === 'uuid' ? randomUUID() : schema.format === 'email' ? 'walker@example.com' : 'walker';
+    default:
+      return undefined;
+  }
+}
+
+function bodyFor(route: Route): unknown {
+  const schema = route.operation?.requestBody?.content?.['application/json']?.schema;
+  return schema ? exampleOf(schema) : undefined;
+}
+
+async function call(route: Route, url: string, token: string): Promise<TestResponse> {
+  return api.request(route.method, url, { token, body: bodyFor(route) });
+}
+
+/**
+ * Every row that belongs to a customer, in every table with an id and a customer column,
+ * found through the schema so that tenant-owned tables added later are covered too.
+ */
+async function rowsOwnedBy(customerId: string): Promise<Record<string, Record<string, unknown>[]>> {
+  const columns: { table_name: string; column_name: string }[] = await api.db.query(
+    `SELECT c.table_name, c.column_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+      WHERE c.table_schema = 'public' AND (c.column_name = 'customer_id' OR c.column_name LIKE '%\\_customer\\_id')
+        AND EXISTS (SELECT 1 FROM information_schema.columns i WHERE i.table_schema = 'public' AND i.table_name = c.table_name AND i.column_name = 'id')
+      ORDER BY 1, 2`,
+  );
+  const owned: Record<string, Record<string, unknown>[]> = {
+    customers: await api.db.query('SELECT * FROM customers WHERE id = $1', [customerId]),
+  };
+  for (const { table_name, column_name } of columns) {
+    const rows: Record<string, unknown>[] = await api.db.query(`SELECT * FROM "${table_name}" WHERE "${column_name}" = $1 ORDER BY id`, [customerId]);
+    // last_used_at moves whenever B's tokens are used; it is not a change A made.
+    owned[`${table_name}.${column_name}`] = rows.map(({ last_used_at: _ignored, ...rest }) => rest);
+  }
+  return owned;
+}
+
+/** The ids (and emails) of everything a customer owns: none may appear in another tenant's responses. */
+async function idsOwnedBy(customerId: string): Promise<string[]> {
+  const found = new Set<string>();
+  for (const rows of Object.values(await rowsOwnedBy(customerId))) {
+    for (const row of rows) {
+      found.add(String(row.id));
+      if (typeof row.email === 'string') found.add(row.email);
+    }
+  }
+  return [...found];
+}
+
+beforeAll(async () => {
+  api = await startApiHarness();
+  doc = (await api.request('GET', '/openapi.json', { token: null })).body as OpenApiDocument;
+  const seen = new Set<string>();
+  routes = api.routes
+    .filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS' && !OUTSIDE_THE_API.test(r.url))
+    .filter((r) => !seen.has(`${r.method} ${r.url}`) && seen.add(`${r.method} ${r.url}`))
+    .map((r) => {
+      const openApiPath = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+      const operation = doc.paths[openApiPath]?.[r.method.toLowerCase()];
+      return { method: r.method, url: r.url, openApiPath, params: paramsOf(r.url), operation, access: operation?.['x-carve-access'] };
+    });
+  a = await createCustomer(api);
+  b = await createCustomer(api);
+  aViewerToken = (await createUser(api, a.adminToken, 'viewer')).token;
+  // Every kind of object exists for both tenants before any route is walked.
+  for (const route of routes) {
+    for (const param of route.params) {
+      if (OBJECT_FACTORIES[param.kind]) {
+        await objectOf(a, param.kind, route);
+        await objectOf(b, param.kind, route);
+      }
+    }
+  }
+});
+afterAll(() => api.close());
+
+describe('the registered routes and the OpenAPI document agree', () => {
+  it('finds the API routes', () => {
+    expect(routes.length).toBeGreaterThan(10);
+    expect(routes.map(describeRoute)).toEqual(expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens']));
+  });
+
+  it('documents every registered route, with its access level and problem+json errors', () => {
+    const problems: string[] = [];
+    for (const route of routes) {
+      if (!route.operation) {
+        problems.push(`${describeRoute(route)} is not in /openapi.json`);
+        continue;
+      }
+      if (!['read', 'write', 'operator'].includes(route.access ?? '')) problems.push(`${describeRoute(route)} has no x-carve-access (use OperatorRoute/WriteRoute/ReadRoute)`);
+      for (const status of ['401', '403', '404', '400']) {
+        const response = route.operation.responses?.[status];
+        if (response && !response.content?.['application/problem+json']) problems.push(`${describeRoute(route)} documents ${status} without application/problem+json`);
+      }
+      if (!route.operation.responses?.['401']) problems.push(`${describeRoute(route)} does not document 401`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('registers every documented operation', () => {
+    const registered = new Set(routes.map((r) => `${r.method} ${r.openApiPath}`));
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => !OUTSIDE_THE_API.test(path))
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(documented.filter((op) => !registered.has(op))).toEqual([]);
+  });
+
+  it('knows how to make an object for every kind of id a route takes', async () => {
+    const unknown = routes.flatMap((route) => route.params.filter((p) => !OBJECT_FACTORIES[p.kind]).map((p) => ({ route, kind: p.kind })));
+    for (const { route, kind } of unknown) await expect(objectOf(b, kind, route)).resolves.toBeDefined();
+  });
+});
+
+describe('walking every route', () => {
+  it("answers 403 to a customer admin on every operator route, and changes nothing", async () => {
+    const before = await snapshotTables(api.db);
+    for (const route of routes.filter((r) => r.access === 'operator')) {
+      const res = await call(route, await urlFor(route, b), a.adminToken);
+      expect({ route: describeRoute(route), status: res.status, code: res.body?.code }).toEqual({ route: describeRoute(route), status: 403, code: 'forbidden' });
+      expectProblem(res, 403, 'forbidden');
+    }
+    expect(await snapshotTables(api.db)).toEqual(before);
+  });
+
+  it('answers 403 to a viewer on every write route of its own account, and changes nothing', async () => {
+    const before = await snapshotTables(api.db);
+    for (const route of routes.filter((r) => r.access === 'write' || r.access === 'operator')) {
+      const res = await call(route, await urlFor(route, a), aViewerToken);
+      expect({ route: describeRoute(route), status: res.status }).toEqual({ route: describeRoute(route), status: 403 });
+      expectProblem(res, 403, 'forbidden');
+    }
+    expect(await snapshotTables(api.db)).toEqual(before);
+  });
+
+  it("answers 404 (403 on operator routes) to customer A for customer B's ids on every route with an id, and leaves B's objects alone", async () => {
+    const bBefore = await rowsOwnedBy(b.id);
+    for (const route of routes.filter((r) => r.params.length > 0)) {
+      const res = await call(route, await urlFor(route, b), a.adminToken);
+      const expected = route.access === 'operator' ? { status: 403, code: 'forbidden' } : { status: 404, code: 'not_found' };
+      expect({ route: describeRoute(route), status: res.status, code: res.body?.code }).toEqual({ route: describeRoute(route), ...expected });
+      expectProblem(res, expected.status, expected.code);
+    }
+    expect(await rowsOwnedBy(b.id)).toEqual(bBefore);
+    // B still works.
+    expect((await api.request('GET', '/v1/users', { token: b.adminToken })).status).toBe(200);
+  });
+
+  it("also answers 404 for ids that exist nowhere (a random UUID), so a 404 reveals nothing", async () => {
+    for (const route of routes.filter((r) => r.params.length > 0 && r.access !== 'operator')) {
+      let url = route.url;
+      for (const param of route.params) url = url.replace(`:${param.name}`, randomUUID());
+      const res = await call(route, url, a.adminToken);
+      expect({ route: describeRoute(route), status: res.status }).toEqual({ route: describeRoute(route), status: 404 });
+      expectProblem(res, 404, 'not_found');
+    }
+  });
+
+  it("never shows customer A any of B's ids on routes without an id (lists)", async () => {
+    const bIds = await idsOwnedBy(b.id);
+    expect(bIds.length).toBeGreaterThan(3);
+    const aIds = await idsOwnedBy(a.id);
+    let listsSeen = 0;
+    for (const route of routes.filter((r) => r.method === 'GET' && r.params.length === 0)) {
+      for (const token of [a.adminToken, aViewerToken]) {
+        const res = await api.request('GET', `${route.url}?limit=100`, { token });
+        expect(res.status).toBeLessThan(500);
+        if (route.access === 'operator') {
+          expectProblem(res, 403, 'forbidden');
+        } else {
+          expect({ route: describeRoute(route), status: res.status }).toEqual({ route: describeRoute(route), status: 200 });
+          listsSeen++;
+        }
+        const leaked = bIds.filter((id) => res.text.includes(id));
+        expect({ route: describeRoute(route), leaked }).toEqual({ route: describeRoute(route), leaked: [] });
+      }
+    }
+    expect(listsSeen).toBeGreaterThan(0);
+    // The lists are not simply empty: A sees its own objects.
+    const users = await api.request('GET', '/v1/users?limit=100', { token: a.adminToken });
+    expect(aIds).toEqual(expect.arrayContaining(users.body.items.map((u: { id: string }) => u.id)));
+    expect(users.body.items.length).toBeGreaterThan(1);
+  });
+});
