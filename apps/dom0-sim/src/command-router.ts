@@ -1,7 +1,7 @@
 import { fail, type CommandResult } from './command-result';
 import { carveSim } from './commands/carve-sim.command';
 import { cat, grep, hostname, mkdir, rm, tar, test, uname } from './commands/files.command';
-import { btrfs, e2fsck, mkfsDynamic, mkfsExt, mkswap, mount, mountpoint, resize2fs, umount, xfsGrowfs } from './commands/fs.command';
+import { blkid, btrfs, e2fsck, mkfsDynamic, mkfsExt, mkswap, mount, mountpoint, resize2fs, umount, xfsGrowfs } from './commands/fs.command';
 import { lvcreate, lvextend, lvremove, lvs, vgs } from './commands/lvm.command';
 import { xentop } from './commands/xentop.command';
 import { xl } from './commands/xl.command';
@@ -26,6 +26,7 @@ const COMMANDS: Record<string, Handler> = {
   resize2fs,
   e2fsck,
   mountpoint,
+  blkid,
   xfs_growfs: xfsGrowfs,
   btrfs,
   mount,

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './parsers';
 export * from './shell';
 export * from './ssh';
+export * from './client';

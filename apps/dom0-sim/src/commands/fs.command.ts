@@ -225,3 +225,14 @@ export function mountpoint(input: CommandInput): CommandResult {
   if (!isDirectory(state, dir)) return fail(`mountpoint: ${target}: No such file or directory\n`, 1);
   return fail('', 32, quiet ? '' : `${target} is not a mountpoint\n`);
 }
+
+/** `blkid -o value -s TYPE DEV`: the filesystem type alone; exit 2 when the device holds none. */
+export function blkid(input: CommandInput): CommandResult {
+  const { state } = input.runtime;
+  const dev = input.args.filter((a, i) => !a.startsWith('-') && !['-o', '-s', '-t'].includes(input.args[i - 1] ?? ''))[0];
+  if (dev === undefined) return fail('', 2);
+  const fs = lvForDevice(state, dev)?.filesystem;
+  if (!fs) return fail('', 2);
+  const valueOnly = input.args.join(' ').includes('-o value');
+  return ok(valueOnly ? `${fs.type}\n` : `${dev}: UUID="${fs.uuid}" TYPE="${fs.type}"\n`);
+}

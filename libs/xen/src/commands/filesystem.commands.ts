@@ -57,3 +57,22 @@ export function growFilesystemCommand(options: GrowFilesystemOptions): Dom0Comma
   }
   throw new XenArgumentError('type', 'only ext3, ext4, xfs and btrfs can be grown in place', (options as { type: unknown }).type);
 }
+
+/**
+ * `e2fsck -f -y DEV`: the forced check resize2fs demands before growing an
+ * unmounted ext3/ext4 that was mounted since its last check. Exit 1 means
+ * errors were corrected, which is still a success for the caller.
+ */
+export function checkFilesystemCommand(device: string): Dom0Command {
+  const dev = validateAbsolutePath(device, 'device');
+  return buildCommand(['e2fsck', '-f', '-y', dev], `check the filesystem on ${dev}`);
+}
+
+/**
+ * `blkid -o value -s TYPE DEV`: the filesystem signature on a device (`ext4`,
+ * `xfs`, `btrfs`, `swap`, ...); exit 2 with no output when there is none.
+ */
+export function filesystemTypeCommand(device: string): Dom0Command {
+  const dev = validateAbsolutePath(device, 'device');
+  return buildCommand(['blkid', '-o', 'value', '-s', 'TYPE', dev], `read the filesystem type on ${dev}`);
+}

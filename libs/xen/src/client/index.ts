@@ -1,0 +1,4 @@
+export * from './dom0-operation.error';
+export * from './dom0-client';
+export type { InstallImageOptions } from './install-image';
+export type { CounterSample } from './sample-counters';
