@@ -3,6 +3,8 @@ import {
   writeDomainConfigCommand, xentopQuery, xlBlockAttachCommand, xlBlockDetachCommand, xlCreateCommand, xlDestroyCommand, xlInfoValueQuery,
   xlListQuery, xlMemSetCommand, xlRebootCommand, xlSchedCredit2ListQuery, xlSchedCredit2SetCommand, xlShutdownCommand, xlUptimeQuery,
   xlVcpuListQuery, xlVcpuSetCommand, type Dom0Command, type Dom0Query,
+  checkFilesystemCommand, extractArchiveCommand, filesystemTypeCommand, makeDirectoryCommand, mountCommand, mountpointCommand, pathExistsCommand,
+  readFileCommand, removeFileCommand, umountCommand, writeFileCommand, parseXentop,
 } from '@carve/xen';
 import { startSimFixture, type SimFixture } from './testing/sim-client';
 
@@ -66,5 +68,77 @@ describe('carve command builders against the simulator', () => {
     await run(xlDestroyCommand('web1'));
     await run(lvRemoveCommand({ vg: 'vg0', lv: 'web1-root' }));
     expect((await query(lvListQuery('vg0'))).map((l) => l.name)).toEqual(['web1-data']);
+  });
+
+  // What issue 4's provisioning sends, in order, as carve's builders write it.
+  it('installs an image onto a mounted root, grows offline, and answers the existence checks', async () => {
+    const status = async (command: Dom0Command) => (await f.client.exec(command.line, command.stdin)).exitCode;
+    for (const [lv, size] of [['db1-root', 10], ['db1-root2', 10], ['db1-data', 5], ['db1-swap', 1]] as const) {
+      await run(lvCreateCommand({ vg: 'vg0', lv, sizeGiB: size, wipeSignatures: true }));
+    }
+    expect(await status(filesystemTypeCommand('/dev/vg0/db1-root'))).toBe(2);
+    await run(makeFilesystemCommand({ device: '/dev/vg0/db1-root', type: 'ext4', inodes: { bytesPerInode: 8192 } }));
+    await run(makeFilesystemCommand({ device: '/dev/vg0/db1-root2', type: 'ext3', inodes: { count: 50000 } }));
+    await run(makeFilesystemCommand({ device: '/dev/vg0/db1-data', type: 'btrfs' }));
+    await run(makeFilesystemCommand({ device: '/dev/vg0/db1-swap', type: 'swap' }));
+    expect((await run(filesystemTypeCommand('/dev/vg0/db1-data'))).stdout).toBe('btrfs\n');
+    expect((await run(filesystemTypeCommand('/dev/vg0/db1-swap'))).stdout).toBe('swap\n');
+
+    const dir = '/mnt/carve/db1-root';
+    await run(makeDirectoryCommand(dir));
+    expect(await status(mountpointCommand(dir))).toBe(32);
+    await run(mountCommand('/dev/vg0/db1-root', dir));
+    expect(await status(mountpointCommand(dir))).toBe(0);
+    await run(extractArchiveCommand('/var/lib/carve/images/ubuntu-24.04.tar.gz', dir));
+    await run(makeDirectoryCommand(`${dir}/root/.ssh`));
+    await run(writeFileCommand(`${dir}/etc/hostname`, 'db1\n'));
+    await run(writeFileCommand(`${dir}/etc/fstab`, '/dev/xvda / ext4 defaults 0 1\n'));
+    await run(writeFileCommand(`${dir}/root/.ssh/authorized_keys`, 'ssh-ed25519 AAAA key\n'));
+    expect(await status(pathExistsCommand(`${dir}/root/.ssh/authorized_keys`))).toBe(0);
+    expect((await run(readFileCommand(`${dir}/etc/os-release`))).stdout).toContain('ID=ubuntu');
+    await run(umountCommand(dir));
+    expect(await status(pathExistsCommand(`${dir}/etc/hostname`))).toBe(1);
+    expect(f.host.state.vg.lvs.find((lv) => lv.name === 'db1-root')?.filesystem?.files['/etc/hostname']).toBe('db1\n');
+
+    // Stopped domain: grow the LV, then the filesystem offline (e2fsck -f first, as after any mount).
+    await run(lvExtendCommand({ vg: 'vg0', lv: 'db1-root', sizeGiB: 15 }));
+    expect((await f.client.exec(growFilesystemCommand({ type: 'ext4', device: '/dev/vg0/db1-root' }).line)).exitCode).toBe(1);
+    await run(checkFilesystemCommand('/dev/vg0/db1-root'));
+    await run(growFilesystemCommand({ type: 'ext4', device: '/dev/vg0/db1-root' }));
+    await run(lvExtendCommand({ vg: 'vg0', lv: 'db1-data', sizeGiB: 6 }));
+    await run(makeDirectoryCommand('/mnt/carve/db1-data'));
+    await run(mountCommand('/dev/vg0/db1-data', '/mnt/carve/db1-data'));
+    await run(growFilesystemCommand({ type: 'btrfs', mountPoint: '/mnt/carve/db1-data' }));
+    await run(umountCommand('/mnt/carve/db1-data'));
+    expect(f.host.state.vg.lvs.find((lv) => lv.name === 'db1-data')?.filesystem?.sizeBytes).toBe(6 * 1024 ** 3);
+
+    await run(writeDomainConfigCommand({
+      name: 'db1', type: 'pv', memoryMiB: 1024, maxMemoryMiB: 1024, vcpus: 1, maxVcpus: 1, cpuWeight: 256, capPercent: 0,
+      boot: { kernel: '/boot/vmlinuz-6.1', cmdline: 'root=/dev/xvda ro' },
+      disks: [{ target: '/dev/vg0/db1-root', vdev: 'xvda', access: 'w' }, { target: '/dev/vg0/db1-swap', vdev: 'xvdc', access: 'w' }],
+      vifs: [{ mac: '00:16:3e:00:00:07', bridge: 'xenbr0' }], onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'restart',
+    }));
+    await run(xlCreateCommand('db1'));
+    await run(xlDestroyCommand('db1'));
+    expect(await status(pathExistsCommand('/etc/xen/db1.cfg'))).toBe(0);
+    await run(removeFileCommand('/etc/xen/db1.cfg'));
+    await run(removeFileCommand('/etc/xen/db1.cfg'));
+    expect(await status(pathExistsCommand('/etc/xen/db1.cfg'))).toBe(1);
+    for (const lv of ['db1-root', 'db1-root2', 'db1-data', 'db1-swap']) await run(lvRemoveCommand({ vg: 'vg0', lv }));
+  });
+
+  // xentop prints names with %10.10s: the FIRST ten characters, right-aligned; -f prints them whole.
+  it('cuts xentop names to their first 10 characters, and -f keeps them whole', async () => {
+    const name = 'customer-42.shop';
+    await run(lvCreateCommand({ vg: 'vg0', lv: `${name}-root`, sizeGiB: 1 }));
+    await run(writeFileCommand(`/etc/xen/${name}.cfg`, `name = "${name}"\ntype = "pvh"\nmemory = 512\nbootloader = "pygrub"\ndisk = [ 'phy:/dev/vg0/${name}-root,xvda,w' ]\n`));
+    await run(xlCreateCommand(name));
+    const cut = parseXentop((await f.client.exec('xentop -b -i 1')).stdout);
+    const full = await query(xentopQuery({ fullNames: true, iterations: 1 }));
+    expect(cut.domains.map((d) => d.name)).toContain(name.slice(0, 10));
+    expect(cut.domains.map((d) => d.name)).not.toContain(name.slice(-10));
+    expect(full.domains.map((d) => d.name)).toContain(name);
+    await run(xlDestroyCommand(name));
+    await run(lvRemoveCommand({ vg: 'vg0', lv: `${name}-root` }));
   });
 });

@@ -20,7 +20,11 @@ export class SimClient {
   static connect(port: number, privateKey: string): Promise<SimClient> {
     return new Promise((resolve, reject) => {
       const client = new Client();
-      client.once('ready', () => resolve(new SimClient(client)));
+      client.once('ready', () => {
+        // Nagle would hold each small request for the server's delayed ACK.
+        client.setNoDelay(true);
+        resolve(new SimClient(client));
+      });
       // After `ready`, a reset (a drop fault, the host closing) ends up as 'close' for the caller.
       client.on('error', reject);
       client.connect({ host: '127.0.0.1', port, username: 'root', privateKey, readyTimeout: 10000 });
