@@ -161,7 +161,16 @@ export function btrfs(input: CommandInput): CommandResult {
 export function mount(input: CommandInput): CommandResult {
   const { state } = input.runtime;
   const positional = input.args.filter((a) => !a.startsWith('-'));
-  if (positional.length === 0) return ok(state.mounts.map((m) => `/dev/mapper/${state.vg.name}-${m.lv} on ${m.dir} type ext4 (rw,relatime)\n`).join(''));
+  if (positional.length === 0) {
+    return ok(
+      state.mounts
+        .map((m) => {
+          const lv = state.vg.lvs.find((x) => x.name === m.lv);
+          return lv ? `${mapperPath(state, lv)} on ${m.dir} type ${lv.filesystem?.type ?? 'ext4'} (rw,relatime)\n` : '';
+        })
+        .join(''),
+    );
+  }
   const [dev, dirArg] = positional;
   if (dirArg === undefined) return fail(`mount: ${dev}: can't find in /etc/fstab.\n`, 1);
   const dir = normalizePath(dirArg);
