@@ -85,6 +85,8 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         ssh_public_key text NOT NULL,
         active_root_disk_id uuid,
         pending_reboot boolean NOT NULL DEFAULT false,
+        -- true while the pool and host still count this server's resources; cleared exactly once on release
+        holds_reservation boolean NOT NULL DEFAULT true,
         failure_reason text,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),

@@ -3,7 +3,14 @@ import { CarveConfig, ConfigModule } from '@carve/config';
 import { CoreModule } from '@carve/core';
 import { DatabaseModule } from '@carve/database';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
+import { InventoryModule } from '@carve/inventory';
+import { JobsModule } from '@carve/jobs';
 import { RedisModule } from '@carve/redis';
+import { ServerJobHandlersModule } from '@carve/servers';
+import { Dom0Connections } from './provisioning/dom0-connections';
+import { HostLeases } from './provisioning/host-leases';
+import { JobRunner } from './provisioning/job-runner';
+import { ProvisioningWorker } from './provisioning/provisioning.worker';
 import { WorkerHeartbeat } from './worker-heartbeat.service';
 
 /** The only process that runs BullMQ workers. */
@@ -12,8 +19,16 @@ export class WorkerModule {
   static forRoot(config: CarveConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), CoreModule, DatabaseModule.forRoot({ entities: ALL_ENTITIES, migrations: ALL_MIGRATIONS }), RedisModule],
-      providers: [WorkerHeartbeat],
+      imports: [
+        ConfigModule.forRoot(config),
+        CoreModule,
+        DatabaseModule.forRoot({ entities: ALL_ENTITIES, migrations: ALL_MIGRATIONS }),
+        RedisModule,
+        InventoryModule,
+        JobsModule,
+        ServerJobHandlersModule,
+      ],
+      providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker],
     };
   }
 }

@@ -28,7 +28,8 @@ export interface JobParams {
   [JobType.AddDisk]: { diskId: string };
   [JobType.RemoveDisk]: { diskId: string };
   [JobType.SwitchRoot]: { rootDiskId: string };
-  [JobType.DeleteServer]: Record<string, never>;
+  /** previousState: where a cancelled delete returns the server to. */
+  [JobType.DeleteServer]: { previousState: string };
 }
 
 export const JOB_TYPES = Object.values(JobType);

@@ -23,6 +23,8 @@ export class Server {
   @Column({ type: 'uuid', name: 'active_root_disk_id', nullable: true }) activeRootDiskId: string | null;
   /** A change is in the config file but waits for the next boot. */
   @Column({ type: 'boolean', name: 'pending_reboot', default: false }) pendingReboot: boolean;
+  /** True while pool and host count this server's resources; released exactly once. */
+  @Column({ type: 'boolean', name: 'holds_reservation', default: true }) holdsReservation: boolean;
   @Column({ type: 'text', name: 'failure_reason', nullable: true }) failureReason: string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;

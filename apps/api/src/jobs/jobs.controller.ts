@@ -1,0 +1,79 @@
+import { Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { JOB_STATUSES, JobService, JobStatus } from '@carve/jobs';
+import { Actor, CurrentActor } from '@carve/tenancy';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { ReadRoute, WriteRoute } from '../http/api-docs.decorators';
+import { PageQuery, pageRequest } from '../http/page-query.dto';
+import { UuidParam } from '../http/uuid-param';
+import { JobPage, JobView } from './job.view';
+
+export class JobListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: JOB_STATUSES })
+  @IsOptional()
+  @IsIn(JOB_STATUSES)
+  status?: JobStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  hostId?: string;
+
+  @ApiPropertyOptional({ description: 'Operators: one customer. Customers only ever see their own jobs.' })
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  serverId?: string;
+}
+
+export class FollowQuery {
+  @ApiPropertyOptional({ description: 'Long polling: answer as soon as the job version is above this (or it has finished)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  afterVersion?: number;
+
+  @ApiPropertyOptional({ default: 25, maximum: 55, description: 'How long to wait for a change, in seconds' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(55)
+  waitSeconds?: number;
+}
+
+/** The pending jobs queue: newest first, each with its steps. */
+@ApiTags('jobs')
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobService) {}
+
+  @Get()
+  @ReadRoute()
+  @ApiOkResponse({ type: JobPage })
+  list(@CurrentActor() actor: Actor, @Query() query: JobListQuery): Promise<JobPage> {
+    const { limit: _l, cursor: _c, ...filter } = query;
+    return this.jobs.list(actor, pageRequest(query), filter);
+  }
+
+  @Get(':id')
+  @ReadRoute(404)
+  @ApiOkResponse({ type: JobView, description: 'With afterVersion, waits (long polling) until the job changes' })
+  get(@CurrentActor() actor: Actor, @UuidParam() id: string, @Query() query: FollowQuery): Promise<JobView> {
+    if (query.afterVersion === undefined) return this.jobs.get(actor, id);
+    return this.jobs.follow(actor, id, query.afterVersion, query.waitSeconds ?? 25);
+  }
+
+  @Post(':id/cancel')
+  @WriteRoute(404, 409)
+  @ApiOkResponse({ type: JobView, description: 'Only jobs no worker has started can be cancelled' })
+  cancel(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<JobView> {
+    return this.jobs.cancel(actor, id);
+  }
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@carve/core';
+import { HostRepository } from '@carve/inventory';
+import { classifyError, Job, JOB_HANDLERS, JobDispatcher, JobEvents, JobHandler, JobRepository, PermanentJobError } from '@carve/jobs';
+import { JobSteps } from './job-steps';
+import { Dom0Connections } from './dom0-connections';
+
+export type RunOutcome =
+  | { kind: 'finished'; status: 'succeeded' | 'failed' | 'skipped' }
+  | { kind: 'retry'; error: Error };
+
+/**
+ * Runs one provisioning job to an end: re-reads the job and its host, runs the handler's
+ * steps, and records the outcome. Transient failures (host unreachable, timeout, dropped
+ * connection) come back as `retry` for BullMQ's backoff; permanent ones, or the last
+ * attempt's, fail the job at once and let the handler undo its work.
+ */
+@Injectable()
+export class JobRunner {
+  private readonly logger = new Logger('jobs');
+  private readonly handlers: Map<string, JobHandler>;
+
+  constructor(
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+    private readonly jobs: JobRepository,
+    private readonly hosts: HostRepository,
+    private readonly connections: Dom0Connections,
+    private readonly events: JobEvents,
+    private readonly dispatcher: JobDispatcher,
+    private readonly clock: Clock,
+  ) {
+    this.handlers = new Map(handlers.map((h) => [h.type, h]));
+  }
+
+  async run(jobId: string, attempt: { number: number; last: boolean; workerId: string }): Promise<RunOutcome> {
+    const started = await this.jobs.update(jobId, { status: 'running', attempts: attempt.number, workerId: attempt.workerId, error: null, errorCode: null }, undefined, ['queued', 'running']);
+    if (!started) return { kind: 'finished', status: 'skipped' }; // cancelled or already finished
+    if (!started.startedAt) await this.jobs.update(jobId, { startedAt: this.clock.now() });
+    await this.events.publish(jobId);
+    const outcome = await this.execute(started, attempt.last);
+    if (outcome.kind === 'finished' && started.serverId) await this.dispatcher.dispatchLane(started.serverId);
+    return outcome;
+  }
+
+  private async execute(job: Job, lastAttempt: boolean): Promise<RunOutcome> {
+    const handler = this.handlers.get(job.type);
+    const host = job.hostId ? await this.hosts.findById(job.hostId) : null;
+    const steps = new JobSteps(job, this.jobs, this.events, this.clock);
+    if (!handler || !host) {
+      const error = new PermanentJobError(!handler ? 'unknown_job_type' : 'host_missing', !handler ? `No handler for job type ${job.type}.` : 'The job has no host.');
+      return this.fail(job, error, handler, undefined);
+    }
+    const ctx = {
+      job,
+      params: job.params as never,
+      host,
+      dom0: this.connections.clientFor(host, (line) => steps.recordCommand(line)),
+      lastAttempt,
+      step: (name: string, work: Parameters<JobSteps['step']>[1]) => steps.step(name, work),
+    };
+    try {
+      await handler.run(ctx);
+      await this.jobs.update(job.id, { status: 'succeeded', finishedAt: this.clock.now(), error: null, errorCode: null });
+      await handler.onSucceeded?.(ctx);
+      await this.events.publish(job.id);
+      return { kind: 'finished', status: 'succeeded' };
+    } catch (error) {
+      const classified = classifyError(error);
+      if (classified.transient && !lastAttempt) {
+        await this.jobs.update(job.id, { status: 'queued', error: `attempt ${job.attempts} failed, retrying: ${classified.message}`, errorCode: classified.code });
+        await this.events.publish(job.id);
+        return { kind: 'retry', error: error as Error };
+      }
+      return this.fail(job, error, handler, ctx);
+    }
+  }
+
+  private async fail(job: Job, error: unknown, handler: JobHandler | undefined, ctx: Parameters<JobHandler['run']>[0] | undefined): Promise<RunOutcome> {
+    const classified = classifyError(error);
+    const message = classified.transient ? `gave up after ${job.attempts} attempts: ${classified.message}` : classified.message;
+    this.logger.warn(`job ${job.id} (${job.type}) failed: ${message}`);
+    await this.jobs.update(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message, errorCode: classified.code });
+    if (handler?.onFailed && ctx) {
+      try {
+        await handler.onFailed(ctx, { code: classified.code, message });
+      } catch (undoError) {
+        // The reconciler reports what the undo could not remove (orphan volumes, unknown domains).
+        this.logger.error(`undo of job ${job.id} failed: ${(undoError as Error).message}`);
+        await this.jobs.update(job.id, { error: `${message}; undo incomplete: ${(undoError as Error).message}` });
+      }
+    }
+    await this.events.publish(job.id);
+    return { kind: 'finished', status: 'failed' };
+  }
+}

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError } from '@carve/core';
+import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
+import { JobDispatcher, JobParams, JobRepository, JobType, toJobView } from '@carve/jobs';
+import { Actor, scopeOf } from '@carve/tenancy';
+import { EntityManager } from 'typeorm';
+import { diskProblems, DiskRequest, MAX_DISKS } from './server-order.rules';
+import { AcceptedChange } from './server-order.service';
+import { ServerReservations } from './server-reservations';
+import { assertActionAllowed, ServerAction } from './server-state-machine';
+import { volumeNameFor } from './server-naming';
+import { ServerDisk } from './server-disk.entity';
+import { Server } from './server.entity';
+import { ServerRepository } from './server.repository';
+import { toServerView } from './server.view';
+
+interface JobRequest<T extends JobType = JobType> {
+  type: T;
+  params: JobParams[T];
+}
+
+export interface ResizeResult extends AcceptedChange {
+  /** live: applied to the running domain; next-boot: written to its config, applied when it next starts. */
+  applied: 'live' | 'next-boot';
+}
+
+/**
+ * Everything a customer does to an existing server. Each request locks the server row,
+ * checks the state machine, adjusts reservations, and queues one job in the server's
+ * lane, in one transaction; the answer is 202 with the job.
+ */
+@Injectable()
+export class ServerActionsService {
+  constructor(
+    private readonly servers: ServerRepository,
+    private readonly reservations: ServerReservations,
+    private readonly jobs: JobRepository,
+    private readonly dispatcher: JobDispatcher,
+  ) {}
+
+  start(actor: Actor, id: string): Promise<AcceptedChange> {
+    return this.request(actor, id, 'start', async () => ({ type: JobType.StartServer, params: {} }));
+  }
+
+  stop(actor: Actor, id: string, timeoutSeconds = 60): Promise<AcceptedChange> {
+    return this.request(actor, id, 'stop', async () => ({ type: JobType.StopServer, params: { timeoutSeconds } }));
+  }
+
+  reboot(actor: Actor, id: string): Promise<AcceptedChange> {
+    return this.request(actor, id, 'reboot', async () => ({ type: JobType.RebootServer, params: {} }));
+  }
+
+  /** Memory: live with xl mem-set up to maxmem on a running server; above maxmem, maxmem grows too and it applies at the next boot. */
+  async resizeMemory(actor: Actor, id: string, memoryMiB: number): Promise<ResizeResult> {
+    let applied: ResizeResult['applied'] = 'next-boot';
+    const accepted = await this.request(actor, id, 'resize', async (manager, server) => {
+      const previousMemoryMiB = server.memoryMiB;
+      if (memoryMiB === previousMemoryMiB) throw new ConflictError('no_change', `The server already has ${memoryMiB} MiB.`);
+      await this.reservations.adjust(manager, server, { memoryMiB: memoryMiB - previousMemoryMiB, vcpus: 0, diskGiB: 0 });
+      const live = server.state === 'running' && memoryMiB <= server.maxMemoryMiB;
+      applied = live ? 'live' : 'next-boot';
+      server.memoryMiB = memoryMiB;
+      server.maxMemoryMiB = Math.max(server.maxMemoryMiB, memoryMiB);
+      if (!live && server.state === 'running') server.pendingReboot = true;
+      await this.servers.saveServer(server, manager);
+      return { type: JobType.ResizeMemory, params: { memoryMiB, previousMemoryMiB, live } };
+    });
+    return { ...accepted, applied };
+  }
+
+  /** vCPUs: live with xl vcpu-set up to maxvcpus on a running server; above it, at the next boot. */
+  async resizeVcpus(actor: Actor, id: string, vcpus: number): Promise<ResizeResult> {
+    let applied: ResizeResult['applied'] = 'next-boot';
+    const accepted = await this.request(actor, id, 'resize', async (manager, server) => {
+      const previousVcpus = server.vcpus;
+      if (vcpus === previousVcpus) throw new ConflictError('no_change', `The server already has ${vcpus} vCPUs.`);
+      await this.reservations.adjust(manager, server, { memoryMiB: 0, vcpus: vcpus - previousVcpus, diskGiB: 0 });
+      const live = server.state === 'running' && vcpus <= server.maxVcpus;
+      applied = live ? 'live' : 'next-boot';
+      server.vcpus = vcpus;
+      server.maxVcpus = Math.max(server.maxVcpus, vcpus);
+      if (!live && server.state === 'running') server.pendingReboot = true;
+      await this.servers.saveServer(server, manager);
+      return { type: JobType.ResizeVcpus, params: { vcpus, previousVcpus, live } };
+    });
+    return { ...accepted, applied };
+  }
+
+  /** Grows a disk: the LV, then its filesystem. Shrinking is refused: no filesystem carve offers can shrink safely online. */
+  growDisk(actor: Actor, id: string, diskId: string, sizeGiB: number): Promise<AcceptedChange> {
+    return this.request(actor, id, 'grow-disk', async (manager, server) => {
+      const disk = await this.requireDisk(manager, server, diskId);
+      if (sizeGiB < disk.sizeGiB) {
+        throw new InvalidInputError([{ field: 'sizeGiB', message: `disks can only grow: ${disk.label} has ${disk.sizeGiB} GiB; shrinking is refused` }]);
+      }
+      if (sizeGiB === disk.sizeGiB) throw new ConflictError('no_change', `Disk ${disk.label} already has ${sizeGiB} GiB.`);
+      await this.reservations.adjust(manager, server, { memoryMiB: 0, vcpus: 0, diskGiB: sizeGiB - disk.sizeGiB });
+      const previousSizeGiB = disk.sizeGiB;
+      disk.sizeGiB = sizeGiB;
+      await this.servers.saveDisk(disk, manager);
+      return { type: JobType.GrowDisk, params: { diskId, sizeGiB, previousSizeGiB } };
+    });
+  }
+
+  addDisk(actor: Actor, id: string, request: DiskRequest): Promise<AcceptedChange> {
+    return this.request(actor, id, 'add-disk', async (manager, server) => {
+      if (request.role === 'root') throw new InvalidInputError([{ field: 'role', message: 'roots are chosen at order time; add data or swap disks' }]);
+      const problems = diskProblems(request, 'body');
+      if (problems.length > 0) throw new InvalidInputError(problems.map((p) => ({ ...p, field: p.field.replace(/^body\./, '') })));
+      const disks = await this.servers.disksOf([server.id], manager);
+      if (disks.length >= MAX_DISKS) throw new ConflictError('too_many_disks', `A server has at most ${MAX_DISKS} disks.`);
+      if (disks.some((d) => d.label.toLowerCase() === request.label.toLowerCase())) {
+        throw new ConflictError('duplicate_disk_label', `The server already has a disk labelled "${request.label}".`, { fields: [{ field: 'label', message: 'is already taken' }] });
+      }
+      await this.reservations.adjust(manager, server, { memoryMiB: 0, vcpus: 0, diskGiB: request.sizeGiB });
+      const [disk] = await this.servers.insertDisks(
+        [
+          {
+            serverId: server.id,
+            customerId: server.customerId,
+            label: request.label,
+            role: request.role,
+            filesystem: request.filesystem,
+            sizeGiB: request.sizeGiB,
+            inodes: request.inodes ?? null,
+            bytesPerInode: request.bytesPerInode ?? null,
+            volumeName: volumeNameFor(server.domainName, request.label),
+            position: Math.max(...disks.map((d) => d.position)) + 1,
+            state: 'pending',
+          },
+        ],
+        manager,
+      );
+      return { type: JobType.AddDisk, params: { diskId: disk!.id } };
+    });
+  }
+
+  /** Removing a disk destroys its data, so the request must repeat the disk's label as confirmation. */
+  removeDisk(actor: Actor, id: string, diskId: string, confirmLabel: string): Promise<AcceptedChange> {
+    return this.request(actor, id, 'remove-disk', async (manager, server) => {
+      const disk = await this.requireDisk(manager, server, diskId);
+      if (confirmLabel !== disk.label) {
+        throw new InvalidInputError([{ field: 'confirmLabel', message: `must repeat the disk's label ("${disk.label}") to confirm its data is destroyed` }]);
+      }
+      if (disk.role === 'root') throw new ConflictError('root_disk', 'Root disks cannot be removed; delete the server instead.');
+      disk.state = 'removing';
+      await this.servers.saveDisk(disk, manager);
+      return { type: JobType.RemoveDisk, params: { diskId } };
+    });
+  }
+
+  /** Boots the standby root next time (pygrub boots the first disk, so the disks are reordered). */
+  switchRoot(actor: Actor, id: string): Promise<AcceptedChange> {
+    return this.request(actor, id, 'switch-root', async (manager, server) => {
+      const roots = (await this.servers.disksOf([server.id], manager)).filter((d) => d.role === 'root');
+      const standby = roots.find((d) => d.id !== server.activeRootDiskId);
+      if (!standby) throw new ConflictError('no_standby_root', 'This server has one root disk; order it with a second root to switch.');
+      return { type: JobType.SwitchRoot, params: { rootDiskId: standby.id } };
+    });
+  }
+
+  delete(actor: Actor, id: string): Promise<AcceptedChange> {
+    return this.request(actor, id, 'delete', async (manager, server) => {
+      const previousState = server.state;
+      server.state = 'deleting';
+      await this.servers.saveServer(server, manager);
+      return { type: JobType.DeleteServer, params: { previousState } };
+    });
+  }
+
+  private async requireDisk(manager: EntityManager, server: Server, diskId: string): Promise<ServerDisk> {
+    const disk = (await this.servers.disksOf([server.id], manager)).find((d) => d.id === diskId);
+    if (!disk) throw new NotFoundError('disk', diskId);
+    if (disk.state !== 'present') throw new ConflictError('disk_busy', `Disk ${disk.label} is ${disk.state}; wait for its job to finish.`);
+    return disk;
+  }
+
+  private async request(actor: Actor, id: string, action: ServerAction, plan: (manager: EntityManager, server: Server) => Promise<JobRequest>): Promise<AcceptedChange> {
+    let accepted: AcceptedChange;
+    try {
+      accepted = await this.servers.transaction(async (manager) => {
+        const server = await this.servers.lockInScope(scopeOf(actor), id, manager);
+        if (!server) throw new NotFoundError('server', id);
+        assertActionAllowed(server.state, action);
+        const { type, params } = await plan(manager, server);
+        const job = await this.jobs.insert(
+          { customerId: server.customerId, serverId: server.id, hostId: server.hostId, type, params: params as Record<string, unknown>, requestedByUserId: actor.userId },
+          manager,
+        );
+        return { server: toServerView(server, await this.servers.disksOf([server.id], manager)), job: toJobView(job) };
+      });
+    } catch (error) {
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === 'server_disks_label_key') {
+        throw new ConflictError('duplicate_disk_label', 'The server already has a disk with that label.', { fields: [{ field: 'label', message: 'is already taken' }] });
+      }
+      throw error;
+    }
+    await this.dispatcher.dispatchLane(id);
+    return accepted;
+  }
+}
