@@ -25,7 +25,7 @@ export async function waitForHealth(baseUrl: string, gaveUp: Promise<string>, ti
   const deadline = Date.now() + timeoutMs;
   let lastStatus: number | undefined;
   while (Date.now() < deadline) {
-    if (reason !== undefined) throw new LaunchError(reason, 'Read the [api] lines above for the cause.');
+    if (reason !== undefined) throw new LaunchError(reason, 'Read the [api] and [worker] lines above for the cause, fix it, then run npm start again.');
     lastStatus = await getStatus(`${baseUrl}/health`);
     if (lastStatus === 200) return;
     await new Promise((r) => setTimeout(r, 250));

@@ -159,8 +159,9 @@ export async function runLauncher(repoRoot: string, env: NodeJS.ProcessEnv): Pro
 
     const outcome = await Promise.race([crashed.then((reason) => ({ crash: reason })), signal.requested.then(() => ({ crash: undefined }))]);
     if (outcome.crash) {
-      say(`error: ${outcome.crash}; stopping everything. The lines above say why.`);
+      console.error(`[carve] error: ${outcome.crash}; stopping everything. The lines above say why.`);
       await stack.stopAll(say);
+      console.error('[carve] stopped after the failure above; fix it and run npm start again');
       return 1;
     }
     await stack.stopAll(say);

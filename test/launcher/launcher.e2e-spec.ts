@@ -103,6 +103,19 @@ describe('npm start against the machine PostgreSQL and Redis', () => {
     expect((hosts.body as { items: HostRow[] }).items).toEqual([expect.objectContaining({ name: 'sim-1', sshPort: Number(simPort), hostKeyFingerprint: fingerprint })]);
     expect(await launcher.stop()).toEqual({ code: 0, signal: null });
   });
+
+  it('stops everything and exits non-zero when the API dies under it', async () => {
+    const launcher = launch();
+    await launcher.waitFor(/carve is running/);
+    const apiPid = Number((await launcher.waitFor(/api started \(pid (\d+)\)/))[1]);
+    const workerPid = Number((await launcher.waitFor(/worker started \(pid (\d+)\)/))[1]);
+    const simPort = Number((await launcher.waitFor(/sim-1 on 127\.0\.0\.1:(\d+)/))[1]);
+    process.kill(apiPid, 'SIGKILL');
+    expect(await launcher.exited).toEqual({ code: 1, signal: null });
+    expect(launcher.text).toContain('[carve] error: the api exited unexpectedly (killed by SIGKILL)');
+    expect(isAlive(workerPid)).toBe(false);
+    expect(await refusesConnections(simPort)).toBe(true);
+  });
 });
 
 describe('npm start refusing to start', () => {
