@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ImagesModule } from '@carve/images';
+import { ImagesController } from './images.controller';
 
 /** The HTTP side of the images capability. */
-@Module({ imports: [], controllers: [] })
+@Module({ imports: [ImagesModule], controllers: [ImagesController] })
 export class ImagesApiModule {}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PageRequest } from '@carve/core';
+import { DataSource, EntityManager } from 'typeorm';
+import { Image } from './image.entity';
+
+/** Images are the operator's catalog, shared by every customer: no tenant filter. */
+@Injectable()
+export class ImageRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findById(id: string, manager?: EntityManager): Promise<Image | null> {
+    return (manager ?? this.db.manager).getRepository(Image).findOne({ where: { id } });
+  }
+
+  async lockById(id: string, manager: EntityManager): Promise<Image | null> {
+    return manager.getRepository(Image).createQueryBuilder('i').setLock('pessimistic_write').where('i.id = :id', { id }).getOne();
+  }
+
+  async list(page: PageRequest, filter: { name?: string }): Promise<Image[]> {
+    const query = this.db
+      .getRepository(Image)
+      .createQueryBuilder('i')
+      .orderBy('i.created_at', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .take(page.limit + 1);
+    if (filter.name) query.andWhere('lower(i.name) = lower(:name)', { name: filter.name });
+    if (page.after) query.andWhere('(i.created_at, i.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    return query.getMany();
+  }
+
+  async insert(image: Pick<Image, 'name' | 'description' | 'archivePath'>): Promise<Image> {
+    const repo = this.db.getRepository(Image);
+    return repo.save(repo.create(image));
+  }
+
+  async save(image: Image, manager: EntityManager): Promise<Image> {
+    return manager.getRepository(Image).save(image);
+  }
+
+  /** Servers not yet deleted that were installed from the image. */
+  async liveServerCount(id: string, manager: EntityManager): Promise<number> {
+    // By table name: @carve/servers depends on images, not the other way round.
+    const rows: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM servers WHERE image_id = $1 AND state <> 'deleted'`, [id]);
+    return rows[0]?.count ?? 0;
+  }
+
+  async delete(id: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(Image).delete({ id });
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+}

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PageRequest } from '@carve/core';
+// Type only: @carve/servers imports this library (PoolAllocator), so pools reads the servers table by name.
+import type { ServerState } from '@carve/servers';
+import { TenantScope, tenantWhere } from '@carve/tenancy';
+import { DataSource, EntityManager } from 'typeorm';
+import { PoolSizeChange } from './pool-size-change.entity';
+import { Pool, PoolKind } from './pool.entity';
+import { PoolSizes, ZERO_SIZES } from './pool-resources';
+
+export interface PoolFilter {
+  /** Operators only: one customer's pools. */
+  customerId?: string;
+  kind?: PoolKind;
+}
+
+/** A server as a pool's detail lists it. */
+export interface PoolServer {
+  id: string;
+  name: string;
+  state: ServerState;
+  memoryMiB: number;
+  vcpus: number;
+  diskGiB: number;
+}
+
+/** Pools are customer-owned: every read takes a TenantScope. */
+@Injectable()
+export class PoolRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private query(scope: TenantScope, manager?: EntityManager) {
+    return (manager ?? this.db.manager).getRepository(Pool).createQueryBuilder('p').where(tenantWhere(scope, 'p.customer_id'));
+  }
+
+  async findInScope(scope: TenantScope, id: string, manager?: EntityManager): Promise<Pool | null> {
+    return this.query(scope, manager).andWhere('p.id = :id', { id }).getOne();
+  }
+
+  /** The pool row locked FOR UPDATE until manager's transaction ends. */
+  async lockInScope(scope: TenantScope, id: string, manager: EntityManager): Promise<Pool | null> {
+    return this.query(scope, manager).andWhere('p.id = :id', { id }).setLock('pessimistic_write').getOne();
+  }
+
+  async list(scope: TenantScope, page: PageRequest, filter: PoolFilter): Promise<Pool[]> {
+    const query = this.query(scope).orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(page.limit + 1);
+    if (filter.customerId) query.andWhere('p.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.kind) query.andWhere('p.kind = :kind', { kind: filter.kind });
+    if (page.after) query.andWhere('(p.created_at, p.id) < (:at, :after)', { at: page.after.createdAt, after: page.after.id });
+    return query.getMany();
+  }
+
+  /** What the customer's shared pools add up to, optionally leaving one pool out (the one being resized). */
+  async sharedTotals(manager: EntityManager, customerId: string, exceptPoolId?: string): Promise<PoolSizes> {
+    const query = manager
+      .getRepository(Pool)
+      .createQueryBuilder('p')
+      // SUM of integers is a bigint, which pg hands over as a string.
+      .select('COALESCE(SUM(p.memory_mib), 0)::text', 'memoryMiB')
+      .addSelect('COALESCE(SUM(p.vcpus), 0)::text', 'vcpus')
+      .addSelect('COALESCE(SUM(p.disk_gib), 0)::text', 'diskGiB')
+      .addSelect('COALESCE(SUM(p.transfer_gb), 0)::text', 'transferGB')
+      .where('p.customer_id = :customerId', { customerId })
+      .andWhere("p.kind = 'shared'");
+    if (exceptPoolId) query.andWhere('p.id <> :exceptPoolId', { exceptPoolId });
+    const row = await query.getRawOne<Record<keyof PoolSizes, string>>();
+    if (!row) return { ...ZERO_SIZES };
+    return { memoryMiB: Number(row.memoryMiB), vcpus: Number(row.vcpus), diskGiB: Number(row.diskGiB), transferGB: Number(row.transferGB) };
+  }
+
+  /** The pool's servers that still exist, with their total disk. */
+  async serversOf(scope: TenantScope, poolId: string): Promise<PoolServer[]> {
+    const rows = await this.db
+      .createQueryBuilder()
+      .from('servers', 's')
+      .leftJoin('server_disks', 'd', "d.server_id = s.id AND d.state <> 'removed'")
+      .select('s.id', 'id')
+      .addSelect('s.name', 'name')
+      .addSelect('s.state', 'state')
+      .addSelect('s.memory_mib', 'memoryMiB')
+      .addSelect('s.vcpus', 'vcpus')
+      .addSelect('COALESCE(SUM(d.size_gib), 0)::int', 'diskGiB')
+      .where('s.pool_id = :poolId', { poolId })
+      .andWhere("s.state <> 'deleted'")
+      .andWhere(tenantWhere(scope, 's.customer_id'))
+      .groupBy('s.id')
+      .orderBy('s.created_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .getRawMany<PoolServer>();
+    return rows;
+  }
+
+  /** Servers of the pool not yet deleted: a pool with any cannot go. */
+  async liveServerCount(manager: EntityManager, poolId: string): Promise<number> {
+    const rows: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM servers WHERE pool_id = $1 AND state <> 'deleted'`, [poolId]);
+    return rows[0]?.count ?? 0;
+  }
+
+  async insert(manager: EntityManager, pool: Partial<Pool>): Promise<Pool> {
+    const repo = manager.getRepository(Pool);
+    return repo.save(repo.create(pool));
+  }
+
+  async save(manager: EntityManager, pool: Pool): Promise<Pool> {
+    return manager.getRepository(Pool).save(pool);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.getRepository(Pool).delete({ id });
+  }
+
+  async recordSizeChange(manager: EntityManager, change: Omit<PoolSizeChange, 'id'>): Promise<void> {
+    await manager.getRepository(PoolSizeChange).insert(change);
+  }
+
+  async sizeChanges(scope: TenantScope, poolId: string): Promise<PoolSizeChange[]> {
+    return this.db
+      .getRepository(PoolSizeChange)
+      .createQueryBuilder('c')
+      .where('c.pool_id = :poolId', { poolId })
+      .andWhere(tenantWhere(scope, 'c.customer_id'))
+      .orderBy('c.effective_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+}
