@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { JOB_STATUSES, JobService, JobStatus } from '@carve/jobs';
 import { Actor, CurrentActor } from '@carve/tenancy';
@@ -71,6 +71,7 @@ export class JobsController {
   }
 
   @Post(':id/cancel')
+  @HttpCode(200)
   @WriteRoute(404, 409)
   @ApiOkResponse({ type: JobView, description: 'Only jobs no worker has started can be cancelled' })
   cancel(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<JobView> {
