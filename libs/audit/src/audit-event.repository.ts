@@ -17,9 +17,19 @@ export interface AuditEventFilter {
 export class AuditEventRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(event: Omit<AuditEvent, 'id'>, manager?: EntityManager): Promise<AuditEvent> {
-    const repo = (manager ?? this.db.manager).getRepository(AuditEvent);
-    return repo.save(repo.create(event));
+  /**
+   * created_at is PostgreSQL's clock_timestamp(), which moves within a transaction (now()
+   * is the transaction's start), so events written together still read newest first.
+   * Cut to milliseconds: page cursors carry a JavaScript Date, and a row a few
+   * microseconds past the cursor's millisecond would otherwise fall between two pages.
+   */
+  async insert(event: Omit<AuditEvent, 'id' | 'createdAt'>, manager?: EntityManager): Promise<AuditEvent> {
+    const rows: { id: string; created_at: Date }[] = await (manager ?? this.db.manager).query(
+      `INSERT INTO audit_events (customer_id, actor_user_id, actor_token_id, action, object_type, object_id, details, request_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, date_trunc('milliseconds', clock_timestamp())) RETURNING id, created_at`,
+      [event.customerId, event.actorUserId, event.actorTokenId, event.action, event.objectType, event.objectId, JSON.stringify(event.details), event.requestId],
+    );
+    return Object.assign(new AuditEvent(), event, { id: rows[0]!.id, createdAt: rows[0]!.created_at });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Page, PageRequest, toPage } from '@carve/core';
+import { Page, PageRequest, toPage } from '@carve/core';
 import { Actor, scopeOf } from '@carve/tenancy';
 import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
@@ -26,10 +26,7 @@ const REQUEST_ID_MAX = 64;
 
 @Injectable()
 export class AuditService {
-  constructor(
-    private readonly events: AuditEventRepository,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly events: AuditEventRepository) {}
 
   /** Pass the transaction's manager so the event commits (or rolls back) with the change it describes. */
   async record(entry: AuditRecord, manager?: EntityManager): Promise<AuditEvent> {
@@ -47,7 +44,6 @@ export class AuditService {
         objectId,
         details,
         requestId: entry.requestId ? entry.requestId.slice(0, REQUEST_ID_MAX) : null,
-        createdAt: this.clock.now(),
       },
       manager,
     );
