@@ -10,3 +10,4 @@ export * from './server.repository';
 export * from './server.service';
 export * from './server.view';
 export * from './servers.module';
+export * from './handlers';

@@ -79,16 +79,18 @@ export class JobRunner {
     const classified = classifyError(error);
     const message = classified.transient ? `gave up after ${job.attempts} attempts: ${classified.message}` : classified.message;
     this.logger.warn(`job ${job.id} (${job.type}) failed: ${message}`);
-    await this.jobs.update(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message, errorCode: classified.code });
+    let undoProblem = '';
+    // Undo before the job reads as failed, so whoever follows it sees the final state.
     if (handler?.onFailed && ctx) {
       try {
         await handler.onFailed(ctx, { code: classified.code, message });
       } catch (undoError) {
         // The reconciler reports what the undo could not remove (orphan volumes, unknown domains).
         this.logger.error(`undo of job ${job.id} failed: ${(undoError as Error).message}`);
-        await this.jobs.update(job.id, { error: `${message}; undo incomplete: ${(undoError as Error).message}` });
+        undoProblem = `; undo incomplete: ${(undoError as Error).message}`;
       }
     }
+    await this.jobs.update(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message + undoProblem, errorCode: classified.code });
     await this.events.publish(job.id);
     return { kind: 'finished', status: 'failed' };
   }
