@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '@carve/core';
+import { JobContext, JobHandler, JobType } from '@carve/jobs';
+import { ServerReservations } from '../server-reservations';
+import { removeVolumeStep } from './disk-steps';
+import { ServerJobSupport } from './server-job-support';
+
+/** Destroys the domain, removes every LV and the config, gives the reservation back, and marks the server deleted. */
+@Injectable()
+export class DeleteServerHandler implements JobHandler<JobType.DeleteServer> {
+  readonly type = JobType.DeleteServer;
+
+  constructor(
+    private readonly support: ServerJobSupport,
+    private readonly reservations: ServerReservations,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(ctx: JobContext<JobType.DeleteServer>): Promise<void> {
+    const { server, disks } = await this.support.load(ctx);
+    if (!(await this.support.applies(ctx, server, ['deleting']))) return;
+    await ctx.step('destroy domain', async (report) => {
+      const { destroyed } = await ctx.dom0.destroyDomain(server.domainName);
+      report.note(destroyed ? 'destroyed' : 'no domain running');
+    });
+    for (const disk of disks) await removeVolumeStep(ctx, disk);
+    await ctx.step('remove domain config', async (report) => {
+      const { removed } = await ctx.dom0.removeDomainConfig(server.domainName);
+      report.note(removed ? `removed /etc/xen/${server.domainName}.cfg` : 'no config');
+    });
+    await ctx.step('release and mark deleted', async (report) => {
+      const note = await this.support.locked(ctx, async (manager, current) => {
+        if (current.server.state === 'deleted') return 'server already deleted';
+        const held = current.server.holdsReservation;
+        await this.reservations.releaseAll(manager, current.server);
+        current.server.state = 'deleted';
+        current.server.deletedAt = this.clock.now();
+        await this.support.saveServer(current.server, manager);
+        return held ? 'reservation released; server deleted' : 'server deleted (its reservation was released before)';
+      });
+      report.note(note);
+    });
+  }
+}

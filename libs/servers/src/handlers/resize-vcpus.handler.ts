@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { JobContext, JobHandler, JobType } from '@carve/jobs';
+import { resize } from './live-resize';
+import { ServerJobSupport } from './server-job-support';
+
+/** vCPUs: config always; `xl vcpu-set` on the running domain when the request was live (within maxvcpus). */
+@Injectable()
+export class ResizeVcpusHandler implements JobHandler<JobType.ResizeVcpus> {
+  readonly type = JobType.ResizeVcpus;
+
+  constructor(private readonly support: ServerJobSupport) {}
+
+  async run(ctx: JobContext<JobType.ResizeVcpus>): Promise<void> {
+    const { vcpus, live } = ctx.params;
+    await resize(ctx, this.support, live, {
+      what: `${vcpus} vCPUs`,
+      aboveMaximum: 'above_maxvcpus',
+      apply: (domainName) => ctx.dom0.setVcpus(domainName, vcpus),
+    });
+  }
+}

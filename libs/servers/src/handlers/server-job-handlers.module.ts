@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { JOB_HANDLERS, JobHandler } from '@carve/jobs';
+import { ServersModule } from '../servers.module';
+import { AddDiskHandler } from './add-disk.handler';
+import { CreateServerHandler } from './create-server.handler';
+import { DeleteServerHandler } from './delete-server.handler';
+import { GrowDiskHandler } from './grow-disk.handler';
+import { RebootServerHandler } from './reboot-server.handler';
+import { RemoveDiskHandler } from './remove-disk.handler';
+import { ResizeMemoryHandler } from './resize-memory.handler';
+import { ResizeVcpusHandler } from './resize-vcpus.handler';
+import { ServerJobSupport } from './server-job-support';
+import { StartServerHandler } from './start-server.handler';
+import { StopServerHandler } from './stop-server.handler';
+import { SwitchRootHandler } from './switch-root.handler';
+
+/** One handler per server job type (every JobType but none of another capability's). */
+export const SERVER_JOB_HANDLERS = [
+  CreateServerHandler,
+  StartServerHandler,
+  StopServerHandler,
+  RebootServerHandler,
+  ResizeMemoryHandler,
+  ResizeVcpusHandler,
+  GrowDiskHandler,
+  AddDiskHandler,
+  RemoveDiskHandler,
+  SwitchRootHandler,
+  DeleteServerHandler,
+] as const;
+
+/**
+ * The worker side of servers: the handlers that build, change and delete DomUs, each
+ * provided as itself and all together under JOB_HANDLERS for the worker's dispatcher.
+ * Needs the app's DataSource (TypeORM root module) and Clock (CoreModule).
+ */
+@Module({
+  imports: [ServersModule],
+  providers: [
+    ServerJobSupport,
+    ...SERVER_JOB_HANDLERS,
+    { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...SERVER_JOB_HANDLERS] },
+  ],
+  exports: [JOB_HANDLERS, ...SERVER_JOB_HANDLERS],
+})
+export class ServerJobHandlersModule {}
