@@ -25,8 +25,8 @@ export const REDIS_MISSING_HINT = [
 ].join('\n');
 
 /** redis-server from PATH; the Debian package also puts it in /usr/bin, which a trimmed PATH may miss. */
-export function findRedisServer(path = process.env.PATH ?? ''): string | undefined {
-  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin', '/usr/sbin'];
+export function findRedisServer(path = process.env.PATH ?? '', fallbackDirs = ['/usr/bin', '/usr/local/bin', '/usr/sbin']): string | undefined {
+  const dirs = [...path.split(delimiter).filter(Boolean), ...fallbackDirs];
   for (const dir of dirs) {
     const candidate = join(dir, 'redis-server');
     try {
