@@ -2,7 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 
 export const AUDITED_KEY = 'carve:audited';
 
-/** Where the audited object's id comes from: a path parameter, or a field of the response body. */
+/** Where the audited object's id comes from: a path parameter, or a field of the response body (dotted: `server.id`). */
 export type AuditedObjectId = { param: string } | { field: string };
 
 export interface AuditedMetadata {
@@ -14,9 +14,10 @@ export interface AuditedMetadata {
 }
 
 /**
- * Names what a mutating route does in the audit trail, e.g. `@Audited('servers.order', 'server', { field: 'serverId' })`.
+ * Names what a mutating route does in the audit trail, e.g. `@Audited('servers.order', 'server', { field: 'server.id' })`.
  * Without it every POST/PATCH/PUT/DELETE is still recorded, as `<controller>.<handler>` on the singular of the
- * controller's name, with the `:id` parameter (or the response's `id`) as the object.
+ * controller's name, with the `:id` parameter as the object, else the response's `id`, else the `id` of the
+ * response member named like the type (`{ server: {...}, job: {...} }` is about the server).
  */
 export const Audited = (action: string, objectType: string, objectId?: AuditedObjectId) =>
   SetMetadata(AUDITED_KEY, { enabled: true, action, objectType, objectId } satisfies AuditedMetadata);

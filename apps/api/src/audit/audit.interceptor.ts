@@ -1,10 +1,11 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AUDITED_KEY, AuditedMetadata, AuditService } from '@carve/audit';
-import type { Actor, RequestWithActor } from '@carve/tenancy';
+import type { RequestWithActor } from '@carve/tenancy';
 import type { FastifyRequest } from 'fastify';
 import { mergeMap, Observable } from 'rxjs';
 import { isIdempotentReplay } from '../http/idempotency/idempotency-requests';
+import { auditTarget } from './audit-target';
 
 const AUDITED_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 
@@ -31,73 +32,31 @@ export class AuditInterceptor implements NestInterceptor {
     if (!AUDITED_METHODS.has(request.method)) return next.handle();
     const metadata = this.reflector.getAllAndOverride<AuditedMetadata | undefined>(AUDITED_KEY, [context.getHandler(), context.getClass()]);
     if (metadata?.enabled === false) return next.handle();
-    const controller = controllerName(context.getClass().name);
-    const action = metadata?.action ?? `${controller}.${context.getHandler().name}`;
-    const objectType = metadata?.objectType ?? singular(controller);
+    const call = { controllerClass: context.getClass().name, handler: context.getHandler().name, metadata, actor: request.actor };
 
     return next.handle().pipe(
-      mergeMap(async (result: unknown) => {
-        if (!isIdempotentReplay(request)) await this.recordSafely(request, action, objectType, metadata, result);
-        return result;
+      mergeMap(async (response: unknown) => {
+        if (!isIdempotentReplay(request)) await this.recordSafely(request, auditTarget({ ...call, params: (request.params ?? {}) as Record<string, string | undefined>, response }));
+        return response;
       }),
     );
   }
 
-  private async recordSafely(request: AuditedRequest, action: string, objectType: string, metadata: AuditedMetadata | undefined, result: unknown): Promise<void> {
-    const params = (request.params ?? {}) as Record<string, string | undefined>;
-    const response = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
-    const responseId = typeof response.id === 'string' ? response.id : undefined;
-    const objectId = metadata?.objectId
-      ? 'param' in metadata.objectId
-        ? params[metadata.objectId.param]
-        : stringField(response, metadata.objectId.field)
-      : (params.id ?? responseId);
-    const details: Record<string, unknown> = typeof request.body === 'object' && request.body !== null ? { ...request.body } : {};
-    // A route on an object that creates another (POST /customers/:id/tokens) keeps what it made.
-    if (responseId && objectId !== responseId) details.resultId = responseId;
+  private async recordSafely(request: AuditedRequest, target: ReturnType<typeof auditTarget>): Promise<void> {
+    const body = typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body) ? request.body : {};
     try {
       await this.audit.record({
         actor: request.actor ?? null,
-        action,
-        objectType,
-        objectId: objectId ?? null,
-        customerId: tenantOf(request.actor, objectType, objectId, response),
-        details,
+        action: target.action,
+        objectType: target.objectType,
+        objectId: target.objectId ?? null,
+        customerId: target.customerId,
+        details: { ...body, ...target.produced },
         requestId: String(request.id),
       });
     } catch (error) {
       // The change is made and committed; failing its response now would invite a retry that repeats it.
-      this.logger.error({ msg: 'could not record audit event', action, requestId: request.id, err: error instanceof Error ? error.message : String(error) });
+      this.logger.error({ msg: 'could not record audit event', action: target.action, requestId: request.id, err: error instanceof Error ? error.message : String(error) });
     }
   }
-}
-
-/**
- * The tenant an event belongs to. A customer only ever acts on its own objects; for an
- * operator it is the object's customer as the response names it (or the customer
- * itself), and otherwise none: operator-only, like a host registration.
- */
-function tenantOf(actor: Actor | undefined, objectType: string, objectId: string | undefined, response: Record<string, unknown>): string | null {
-  if (actor?.customerId) return actor.customerId;
-  const customerId = stringField(response, 'customerId');
-  if (customerId) return customerId;
-  if (objectType === 'customer' && objectId) return objectId;
-  return null;
-}
-
-function stringField(record: Record<string, unknown>, field: string): string | undefined {
-  const value = record[field];
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** `HostsController` -> `hosts`. */
-function controllerName(className: string): string {
-  const base = className.replace(/Controller$/, '');
-  return base.charAt(0).toLowerCase() + base.slice(1);
-}
-
-/** `hosts` -> `host`, `policies` -> `policy`: the object type when a route does not name one. */
-function singular(name: string): string {
-  if (name.endsWith('ies')) return `${name.slice(0, -3)}y`;
-  return name.endsWith('s') ? name.slice(0, -1) : name;
 }
