@@ -143,4 +143,37 @@ describe('PoolAllocator', () => {
     // Had the second not waited for the row, it would have found 2048 MiB free and succeeded.
     expect(order).toEqual(['first committed', 'second saw pool_exhausted']);
   });
+
+  it('refuses negative or fractional amounts before touching the pool', async () => {
+    const customerId = await customer();
+    const poolId = await sharedPool(customerId, { memoryMiB: 2048, vcpus: 4, diskGiB: 50 });
+    await expect(db.transaction((m) => allocator.reserve(m, { poolId, customerId, memoryMiB: -1024, vcpus: 1.5, diskGiB: 0, servers: 1 }))).rejects.toMatchObject({
+      code: 'validation_failed',
+      extensions: { fields: [{ field: 'memoryMiB', message: 'must be a non-negative integer' }, { field: 'vcpus', message: 'must be a non-negative integer' }] },
+    });
+    expect(await allocated(poolId)).toEqual({ allocated_memory_mib: 0, allocated_vcpus: 0, allocated_disk_gib: 0, server_count: 0 });
+  });
+
+  it("makes a dedicated pool follow its host's capacity when it is next locked, recording the change", async () => {
+    const customerId = await customer();
+    const [host] = await db.query(
+      `INSERT INTO hosts (name, ssh_address, host_key_fingerprint, cpu_threads, total_memory_mib, dom0_memory_mib, volume_group, volume_group_size_gib, transfer_allowance_gb, uplink_mbit, monthly_cost_minor, currency, dedicated_customer_id)
+       VALUES ($1, $1, 'SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8', 8, 32768, 2048, 'vg0', 900, 10000, 1000, 4900, 'EUR', $2) RETURNING id`,
+      [`dom0-${counter++}`, customerId],
+    );
+    const [pool] = await db.query(
+      `INSERT INTO pools (customer_id, name, kind, host_id, memory_mib, vcpus, disk_gib, transfer_gb) VALUES ($1, 'metal', 'dedicated', $2, 1, 1, 1, 1) RETURNING id`,
+      [customerId, host.id],
+    );
+    const locked = await db.transaction((m) => allocator.lock(m, pool.id, customerId));
+    // 32768 - 2048 dom0 - (256 + 64) Xen overhead; 8 threads x the default ratio 4; the whole volume group.
+    expect({ memory: locked.memoryMiB, vcpus: locked.vcpus, disk: locked.diskGiB, transfer: locked.transferGB }).toEqual({ memory: 30400, vcpus: 32, disk: 900, transfer: 10000 });
+    const [row] = await db.query('SELECT memory_mib, vcpus, disk_gib, transfer_gb FROM pools WHERE id = $1', [pool.id]);
+    expect(row).toEqual({ memory_mib: 30400, vcpus: 32, disk_gib: 900, transfer_gb: 10000 });
+    const changes = await db.query('SELECT memory_mib, changed_by_user_id FROM pool_size_changes WHERE pool_id = $1', [pool.id]);
+    expect(changes).toEqual([{ memory_mib: 30400, changed_by_user_id: null }]);
+    // Unchanged host: no new size change.
+    await db.transaction((m) => allocator.lock(m, pool.id, customerId));
+    expect(await db.query('SELECT count(*)::int AS n FROM pool_size_changes WHERE pool_id = $1', [pool.id])).toEqual([{ n: 1 }]);
+  });
 });

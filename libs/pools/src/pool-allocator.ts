@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@carve/core';
+import { InvalidInputError, NotFoundError } from '@carve/core';
 import { EntityManager } from 'typeorm';
 import { DedicatedPoolSizer } from './dedicated-pool-size';
 import { PoolExhaustedError } from './pool.errors';
@@ -42,6 +42,7 @@ export class PoolAllocator {
 
   /** lock + check headroom + add to allocated_* and server_count. ConflictError 'pool_exhausted' naming each short resource. */
   async reserve(manager: EntityManager, request: PoolReservation): Promise<Pool> {
+    checkAmounts(request);
     const pool = await this.lock(manager, request.poolId, request.customerId);
     const short = shortages(request, freeOf(pool));
     if (short.length > 0) throw new PoolExhaustedError(pool.name, short);
@@ -58,6 +59,7 @@ export class PoolAllocator {
 
   /** Subtracts (never below zero). One UPDATE: it takes the row lock itself. */
   async release(manager: EntityManager, request: PoolRelease): Promise<void> {
+    checkAmounts(request);
     await manager.query(
       `UPDATE pools SET
          allocated_memory_mib = GREATEST(0, allocated_memory_mib - $2),
@@ -69,4 +71,12 @@ export class PoolAllocator {
       [request.poolId, request.memoryMiB, request.vcpus, request.diskGiB, request.servers],
     );
   }
+}
+
+/** A negative amount would turn a reservation into a release (and the reverse): refuse it before touching the row. */
+function checkAmounts(request: PoolRelease): void {
+  const fields = (['memoryMiB', 'vcpus', 'diskGiB', 'servers'] as const)
+    .filter((f) => !Number.isSafeInteger(request[f]) || request[f] < 0)
+    .map((field) => ({ field, message: 'must be a non-negative integer' }));
+  if (fields.length > 0) throw new InvalidInputError(fields);
 }
