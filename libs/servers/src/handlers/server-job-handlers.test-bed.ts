@@ -179,6 +179,10 @@ export class HandlerTestBed {
     });
   }
 
+  get databaseUrl(): string {
+    return this.database.url;
+  }
+
   async server(id: string): Promise<{ server: Server; disks: ServerDisk[] }> {
     return { server: (await this.servers.findById(id))!, disks: await this.servers.disksOf([id]) };
   }
