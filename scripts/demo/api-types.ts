@@ -1,0 +1,115 @@
+/** The parts of carve's API responses the demo reads (the full shapes are in /openapi.json). */
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface HostView {
+  id: string;
+  name: string;
+  status: string;
+  dedicatedCustomerId: string | null;
+  serverCount: number;
+}
+
+export interface CreatedCustomer {
+  id: string;
+  name: string;
+  admin: { id: string; email: string };
+}
+
+export interface IssuedToken {
+  token: string;
+  prefix: string;
+}
+
+export interface ImageView {
+  id: string;
+  name: string;
+  archivePath: string;
+}
+
+export interface PoolResource {
+  size: number;
+  allocated: number;
+  free: number;
+}
+
+export interface PoolView {
+  id: string;
+  customerId: string;
+  name: string;
+  kind: 'shared' | 'dedicated';
+  hostId: string | null;
+  memoryMiB: PoolResource;
+  vcpus: PoolResource;
+  diskGiB: PoolResource;
+  transferGB: number;
+  serverCount: number;
+}
+
+export interface DiskView {
+  id: string;
+  label: string;
+  role: string;
+  filesystem: string;
+  sizeGiB: number;
+  inodes: number | null;
+  device: string;
+  activeRoot: boolean;
+}
+
+export interface ServerView {
+  id: string;
+  customerId: string;
+  hostId: string;
+  name: string;
+  state: string;
+  memoryMiB: number;
+  maxMemoryMiB: number;
+  vcpus: number;
+  pendingReboot: boolean;
+  failureReason: string | null;
+  disks: DiskView[];
+}
+
+export interface JobStep {
+  name: string;
+  status: 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed';
+  startedAt?: string;
+  finishedAt?: string;
+  commands?: string[];
+  note?: string;
+  error?: string;
+}
+
+export interface JobView {
+  id: string;
+  customerId: string | null;
+  serverId: string | null;
+  type: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  steps: JobStep[];
+  attempts: number;
+  error: string | null;
+  errorCode: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  version: number;
+}
+
+export interface Accepted {
+  server: ServerView;
+  job: JobView;
+}
+
+export interface ResizeAccepted {
+  server: ServerView;
+  jobs: JobView[];
+  memory?: 'live' | 'next-boot';
+  vcpus?: 'live' | 'next-boot';
+}
+
+export const FINISHED_JOB_STATUSES: readonly JobView['status'][] = ['succeeded', 'failed', 'cancelled'];
