@@ -1,5 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/**
+ * created_at columns keep milliseconds (timestamptz(3)): list cursors carry a JavaScript
+ * Date, and a row created within the same millisecond as a page boundary must not be skipped.
+ */
 export class TenancyAndInventory1764050000000 implements MigrationInterface {
   name = 'TenancyAndInventory1764050000000';
 
@@ -10,7 +14,7 @@ export class TenancyAndInventory1764050000000 implements MigrationInterface {
         name varchar(100) NOT NULL,
         contact_email varchar(254),
         status varchar(16) NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended')),
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // Names are unique regardless of case: "Acme" and "acme" would confuse an operator.
@@ -23,7 +27,7 @@ export class TenancyAndInventory1764050000000 implements MigrationInterface {
         name varchar(100) NOT NULL,
         email varchar(254) NOT NULL,
         role varchar(16) NOT NULL CHECK (role IN ('operator', 'admin', 'viewer')),
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         deleted_at timestamptz,
         -- operators belong to no customer; customer users always to one
         CHECK ((role = 'operator') = (customer_id IS NULL))
@@ -41,7 +45,7 @@ export class TenancyAndInventory1764050000000 implements MigrationInterface {
         name varchar(100) NOT NULL,
         prefix varchar(8) NOT NULL UNIQUE,
         secret_hash char(64) NOT NULL UNIQUE,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         last_used_at timestamptz,
         expires_at timestamptz,
         revoked_at timestamptz
@@ -74,7 +78,7 @@ export class TenancyAndInventory1764050000000 implements MigrationInterface {
         allocated_vcpus integer NOT NULL DEFAULT 0 CHECK (allocated_vcpus >= 0),
         server_count integer NOT NULL DEFAULT 0 CHECK (server_count >= 0),
         version integer NOT NULL DEFAULT 1,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE UNIQUE INDEX hosts_name_key ON hosts (lower(name))`);

@@ -34,7 +34,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         allocated_vcpus integer NOT NULL DEFAULT 0 CHECK (allocated_vcpus >= 0 AND allocated_vcpus <= vcpus),
         allocated_disk_gib integer NOT NULL DEFAULT 0 CHECK (allocated_disk_gib >= 0 AND allocated_disk_gib <= disk_gib),
         server_count integer NOT NULL DEFAULT 0 CHECK (server_count >= 0),
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         CHECK ((kind = 'dedicated') = (host_id IS NOT NULL))
       )`);
@@ -63,7 +63,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         name varchar(63) NOT NULL,
         description varchar(200),
         archive_path varchar(255) NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE UNIQUE INDEX images_name_key ON images (lower(name))`);
@@ -88,7 +88,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         -- true while the pool and host still count this server's resources; cleared exactly once on release
         holds_reservation boolean NOT NULL DEFAULT true,
         failure_reason text,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         deleted_at timestamptz,
         CHECK (max_memory_mib >= memory_mib),
@@ -113,7 +113,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         volume_name varchar(127) NOT NULL,
         position integer NOT NULL,
         state varchar(12) NOT NULL DEFAULT 'present' CHECK (state IN ('pending', 'present', 'removing', 'removed')),
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         CHECK (inodes IS NULL OR filesystem IN ('ext3', 'ext4')),
         CHECK (bytes_per_inode IS NULL OR filesystem IN ('ext3', 'ext4'))
       )`);
@@ -140,7 +140,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         dispatched_at timestamptz,
         started_at timestamptz,
         finished_at timestamptz,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         version integer NOT NULL DEFAULT 1
       )`);
@@ -161,7 +161,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         object_id uuid,
         details jsonb NOT NULL DEFAULT '{}',
         request_id varchar(64),
-        created_at timestamptz NOT NULL DEFAULT now()
+        created_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE INDEX audit_events_customer_idx ON audit_events (customer_id, created_at DESC, id DESC)`);
     await db.query(`CREATE INDEX audit_events_object_idx ON audit_events (object_id, created_at DESC)`);

@@ -46,6 +46,12 @@ describe('customers (operator)', () => {
     expect(patched.body).toMatchObject({ status: 'suspended', contactEmail: null, name: customer.name });
     const suspended = await api.request('GET', '/v1/customers?status=suspended&limit=100');
     expect(suspended.body.items.map((c: { id: string }) => c.id)).toContain(customer.id);
+
+    // A suspended account's tokens stop working until the operator reactivates it.
+    const refused = await api.request('GET', '/v1/tokens', { token: customer.adminToken });
+    expectProblem(refused, 403, 'account_suspended');
+    await api.request('PATCH', `/v1/customers/${customer.id}`, { body: { status: 'active' } });
+    expect((await api.request('GET', '/v1/tokens', { token: customer.adminToken })).status).toBe(200);
   });
 
   it('treats customer names without case: create and rename into a taken name are 409', async () => {

@@ -24,7 +24,58 @@ const OBJECT_FACTORIES: Record<string, (ctx: WalkContext) => Promise<string>> = 
   users: async ({ api, owner }) => (await createUser(api, owner.adminToken, 'viewer')).id,
   tokens: async ({ api, owner }) => (await createUser(api, owner.adminToken, 'admin')).tokenId,
   hosts: async ({ api, owner }) => (await createHost(api, { dedicatedCustomerId: owner.id })).id,
+  pools: async (ctx) => (await serverOf(ctx)).poolId,
+  servers: async (ctx) => (await serverOf(ctx)).id,
+  disks: async (ctx) => (await serverOf(ctx)).diskId,
+  jobs: async (ctx) => (await serverOf(ctx)).jobId,
+  images: async ({ api }) => (await ok(api.request('POST', '/v1/images', { body: { name: `walker-${randomUUID().slice(0, 8)}`, archivePath: '/var/lib/carve/images/debian-12.tar.gz' } }))).id,
 };
+
+/**
+ * Kinds that are one catalog shared by every tenant (the operator's OS images): every
+ * customer may read them, so another tenant's id is not a secret there.
+ */
+const SHARED_KINDS = new Set(['images']);
+
+async function ok(pending: Promise<TestResponse>): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any -- API JSON
+  const res = await pending;
+  if (res.status >= 300) throw new Error(`walker setup failed: ${res.status} ${res.text}`);
+  return res.body;
+}
+
+const servers = new Map<string, Promise<{ id: string; poolId: string; diskId: string; jobId: string }>>();
+
+/** One ordered server per customer (with its pool, a disk and its create job); no worker runs, so it stays pending. */
+function serverOf({ api, owner }: WalkContext) {
+  const existing = servers.get(owner.id);
+  if (existing) return existing;
+  const made = (async () => {
+    await createHost(api);
+    const image = await ok(api.request('POST', '/v1/images', { body: { name: `walker-${randomUUID().slice(0, 8)}`, archivePath: '/var/lib/carve/images/debian-12.tar.gz' } }));
+    await ok(api.request('PUT', `/v1/customers/${owner.id}/pool-ceiling`, { body: { memoryMiB: 8192, vcpus: 8, diskGiB: 200, transferGB: 100 } }));
+    const pool = await ok(api.request('POST', '/v1/pools', { token: owner.adminToken, body: { name: 'walker', kind: 'shared', memoryMiB: 4096, vcpus: 4, diskGiB: 100, transferGB: 100 } }));
+    const order = await ok(
+      api.request('POST', '/v1/servers', {
+        token: owner.adminToken,
+        body: {
+          name: 'walker',
+          poolId: pool.id,
+          imageId: image.id,
+          memoryMiB: 512,
+          vcpus: 1,
+          sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl walker',
+          disks: [
+            { label: 'root', sizeGiB: 5, filesystem: 'ext4', role: 'root' },
+            { label: 'data', sizeGiB: 5, filesystem: 'xfs', role: 'data' },
+          ],
+        },
+      }),
+    );
+    return { id: order.server.id, poolId: pool.id, diskId: order.server.disks[1].id, jobId: order.job.id };
+  })();
+  servers.set(owner.id, made);
+  return made;
+}
 
 /** Routes that are not the API proper: docs, the OpenAPI document, health. */
 const OUTSIDE_THE_API = /^\/(docs|openapi|health)(\/|\.|$)/;
@@ -262,7 +313,7 @@ describe('walking every route', () => {
 
   it("answers 404 (403 on operator routes) to customer A for customer B's ids on every route with an id, and leaves B's objects alone", async () => {
     const bBefore = await rowsOwnedBy(b.id);
-    for (const route of routes.filter((r) => r.params.length > 0)) {
+    for (const route of routes.filter((r) => r.params.length > 0 && !r.params.every((p) => SHARED_KINDS.has(p.kind)))) {
       const res = await call(route, await urlFor(route, b), a.adminToken);
       const expected = route.access === 'operator' ? { status: 403, code: 'forbidden' } : { status: 404, code: 'not_found' };
       expect({ route: describeRoute(route), status: res.status, code: res.body?.code }).toEqual({ route: describeRoute(route), ...expected });

@@ -3,6 +3,7 @@ import { ConsoleLogger, LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CarveConfig, LogLevel } from '@carve/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisConnection } from '@carve/redis';
 import { ApiModule } from './app.module';
 import { buildOpenApiDocument, serveOpenApi } from './http/openapi';
@@ -41,6 +42,11 @@ export async function createApiApp(config: CarveConfig): Promise<ApiApp> {
     logger: config.logLevel === 'fatal' ? false : { level: config.logLevel, redact: ['req.headers.authorization'] },
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Bad URLs and over-long path parameters are refused by fastify's router before any handler runs.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const carveError = toCarveError(error);
+      void reply.status(carveError.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problemFrom(carveError, request.url, String(request.id)));
+    },
   });
   const fastify = adapter.getInstance();
   const routes: RegisteredRoute[] = [];
@@ -79,5 +85,7 @@ export async function createApiApp(config: CarveConfig): Promise<ApiApp> {
   app.enableShutdownHooks();
   serveOpenApi(app, buildOpenApiDocument(app));
   await app.init();
+  // The API speaks JSON only: form bodies get 415 like any other media type. Nest adds the form parser during init.
+  if (fastify.hasContentTypeParser('application/x-www-form-urlencoded')) fastify.removeContentTypeParser('application/x-www-form-urlencoded');
   return { app, routes };
 }

@@ -16,6 +16,8 @@ export function dataSourceOptions(
     entities,
     migrations,
     synchronize: false,
+    // Migrations use the built-in gen_random_uuid(); creating extensions would need superuser rights.
+    installExtensions: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     extra: { max: 10, application_name: 'carve' },

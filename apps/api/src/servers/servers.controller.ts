@@ -74,6 +74,7 @@ export class ServersController {
   @WriteRoute(404, 409)
   @ApiAcceptedResponse({ type: ResizeAcceptedDoc, description: 'Says for memory and vCPUs whether the change applies live or at the next boot' })
   async resize(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: ResizeServerDto): Promise<ResizeAcceptedDoc> {
+    await this.servers.get(actor, id); // another tenant's server is a 404 before any input error
     if (body.memoryMiB === undefined && body.vcpus === undefined) {
       throw new InvalidInputError([{ field: 'memoryMiB', message: 'give memoryMiB, vcpus or both' }]);
     }

@@ -10,6 +10,8 @@ import { tenantWhere } from '../tenant-where';
 export interface TokenOwner {
   token: ApiToken;
   user: User;
+  /** The status of the user's customer; null for operators. */
+  customerStatus: string | null;
 }
 
 @Injectable()
@@ -21,7 +23,9 @@ export class ApiTokenRepository {
     const token = await this.db.getRepository(ApiToken).findOne({ where: { secretHash } });
     if (!token) return null;
     const user = await this.db.getRepository(User).findOne({ where: { id: token.userId } });
-    return user ? { token, user } : null;
+    if (!user) return null;
+    const customer: { status: string }[] = user.customerId ? await this.db.query('SELECT status FROM customers WHERE id = $1', [user.customerId]) : [];
+    return { token, user, customerStatus: customer[0]?.status ?? null };
   }
 
   async list(scope: TenantScope, page: PageRequest, userId?: string): Promise<ApiToken[]> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, ForbiddenError, InvalidInputError, NotFoundError, Page, PageRequest, toPage, UnauthenticatedError } from '@carve/core';
+import { CarveError, Clock, ForbiddenError, InvalidInputError, NotFoundError, Page, PageRequest, toPage, UnauthenticatedError } from '@carve/core';
 import { EntityManager } from 'typeorm';
 import { Actor, scopeOf } from '../actor';
 import { ApiToken } from '../entities/api-token.entity';
@@ -53,9 +53,12 @@ export class TokenService {
     const found = await this.tokens.findByHash(hashToken(bearer));
     const now = this.clock.now();
     if (!found || found.user.deletedAt) throw new UnauthenticatedError('The bearer token is not valid. Ask an admin for a new token.');
-    const { token, user } = found;
+    const { token, user, customerStatus } = found;
     if (token.revokedAt) throw new UnauthenticatedError('The bearer token was revoked. Ask an admin for a new token.');
     if (token.expiresAt && token.expiresAt <= now) throw new UnauthenticatedError('The bearer token has expired. Ask an admin for a new token.');
+    if (customerStatus === 'suspended') {
+      throw new CarveError('account_suspended', 403, 'Account suspended', 'This account is suspended; contact your hosting provider.');
+    }
     await this.tokens.touchLastUsed(token.id, now);
     return { userId: user.id, tokenId: token.id, customerId: user.customerId, role: user.role };
   }
