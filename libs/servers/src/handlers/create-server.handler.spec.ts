@@ -1,9 +1,9 @@
 // Medium test: the create job against a migrated PostgreSQL and a simulated Dom0 over real SSH.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { JobType } from '@carve/jobs';
-import { classifyError } from '@carve/jobs';
+import { classifyError, JobType } from '@carve/jobs';
 import { parseDomainConfig } from '@carve/xen';
 import { CreateServerHandler } from './create-server.handler';
+import { DeleteServerHandler } from './delete-server.handler';
 import { macFor } from './domain-spec-for';
 import { HandlerTestBed, SSH_KEY } from './server-job-handlers.test-bed';
 
@@ -170,6 +170,30 @@ describe('CreateServerHandler', () => {
     expect(second.commands.filter((line) => MUTATING.test(line))).toEqual([]);
     expect(await bed.allocation()).toEqual(before);
     expect(second.note('release reservation and mark failed')).toBe('reservation already released; server failed');
+  });
+
+  it('keeps the reservation when the host cannot be cleaned up, and the delete of the failed server finishes the cleanup', async () => {
+    const before = await bed.allocation();
+    const ordered = await bed.order({ name: 'stuck1', disks: WEB_DISKS.slice(0, 2) });
+    bed.sim.fail({ match: 'xl create', count: 1, stderr: 'failed to free memory for the domain\n', exitCode: 1 });
+    bed.sim.fail({ match: `lvremove -f vg0/${ordered.domainName}-data`, stderr: `  Logical volume vg0/${ordered.domainName}-data in use.\n`, exitCode: 5 });
+    const ctx = bed.context(JobType.CreateServer, ordered.id, {});
+    const error = classifyError(await handler.run(ctx).then(() => null, (e: unknown) => e));
+    await handler.onFailed(ctx, error);
+    const failed = (await bed.server(ordered.id)).server;
+    expect(failed).toMatchObject({ state: 'failed', holdsReservation: true });
+    expect(failed.failureReason).toMatch(/not enough free memory.*cleanup on the host did not finish: .*logical volume is open.*delete the server to retry it/);
+    expect(ctx.note('release reservation and mark failed')).toBe('reservation kept: the host still has what was built; server failed');
+    expect(bed.lv(`${ordered.domainName}-data`)).toBeDefined();
+    expect((await bed.allocation()).pool.diskGiB).toBe(before.pool.diskGiB + 15);
+
+    bed.sim.clearFaults();
+    await bed.request(ordered.id, async (_m, server) => {
+      server.state = 'deleting';
+    });
+    await new DeleteServerHandler(bed.support, bed.reservations, bed.clock).run(bed.context(JobType.DeleteServer, ordered.id, { previousState: 'failed' }));
+    expect(bed.lv(`${ordered.domainName}-data`)).toBeUndefined();
+    expect(await bed.allocation()).toEqual(before);
   });
 
   it('undoes a build on a host without the memory for the domain', async () => {

@@ -99,11 +99,22 @@ describe('server action job handlers', () => {
     expect(bed.domain(name)).toMatchObject({ memoryMiB: 3072, maxMemMiB: 4096 });
     expect(later.note('apply at next boot')).toBe('memory 6144 MiB applies at the next reboot (pending reboot)');
 
+    // Live within the new maxmem, but the running domain still has the old one: it waits for the reboot too.
+    await bed.request(server.id, async (m, s) => {
+      await bed.reservations.adjust(m, s, { memoryMiB: -1024, vcpus: 0, diskGiB: 0 });
+      s.memoryMiB = 5120;
+    });
+    const aboveRunningMax = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 5120, previousMemoryMiB: 6144, live: true });
+    await handler.run(aboveRunningMax);
+    expect(aboveRunningMax.note('set memory 5120 MiB live')).toBe("the running domain's maximum is lower; memory 5120 MiB applies at the next reboot (pending reboot)");
+    expect(bed.domain(name)).toMatchObject({ memoryMiB: 3072, maxMemMiB: 4096 });
+    expect(await row()).toMatchObject({ pendingReboot: true });
+
     // The reboot re-creates the domain from the new config.
     const reboot = bed.context(JobType.RebootServer, server.id, {});
     await new RebootServerHandler(bed.support).run(reboot);
     expect(reboot.steps.map((s) => s.name)).toEqual(['write domain config', 'shut down domain', 'create domain', 'mark running']);
-    expect(bed.domain(name)).toMatchObject({ memoryMiB: 6144, maxMemMiB: 6144 });
+    expect(bed.domain(name)).toMatchObject({ memoryMiB: 5120, maxMemMiB: 6144 });
     expect(await row()).toMatchObject({ state: 'running', pendingReboot: false });
   });
 
