@@ -1,0 +1,123 @@
+// `npm run demo` as an operator runs it: against carve started by `npm start` (the launcher, in a
+// child process, on this machine's PostgreSQL and Redis, with two simulated Dom0 hosts).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { clearRedisPrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase, uniqueName } from '@carve/testing';
+import { ephemeralPort } from '../scripts/launcher/ports';
+import { launcherEnv, LauncherProcess } from './launcher/launcher-process';
+
+jest.setTimeout(150_000);
+
+const REPO_ROOT = resolve(__dirname, '..');
+
+interface DemoRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runDemo(env: Record<string, string>): Promise<DemoRun> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('npm', ['run', '--silent', 'demo'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.once('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+async function getJson<T>(url: string, token: string): Promise<T> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200) throw new Error(`GET ${url}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+let database: TestDatabase;
+let dataDir: string;
+let prefix: string;
+let launcher: LauncherProcess | undefined;
+let apiUrl: string;
+let token: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ migrate: false });
+  dataDir = mkdtempSync(join(tmpdir(), 'carve-demo-'));
+  prefix = uniqueName('carvedemo');
+  const port = await ephemeralPort();
+  launcher = new LauncherProcess(
+    launcherEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, CARVE_SIM_HOSTS: '2' }),
+  );
+  await launcher.waitFor(/carve is running/);
+  token = (await launcher.waitFor(/export TOKEN=(carve_\S+)/))[1]!;
+  apiUrl = `http://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  if (launcher) {
+    const stopping = launcher.stop();
+    const timer = setTimeout(() => launcher?.kill(), 20_000);
+    await stopping;
+    clearTimeout(timer);
+  }
+  await database?.drop();
+  if (prefix) await clearRedisPrefix(prefix);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('tells the whole story through the API, then carve shows the deleted server deleted and the others running', async () => {
+  const run = await runDemo({ CARVE_API_URL: apiUrl, CARVE_TOKEN: token });
+  if (run.code !== 0) throw new Error(`demo exited ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
+  const out = run.stdout;
+
+  // In the order the story tells it.
+  const milestones = [
+    /creates two customers/,
+    /image debian-12 (created|exists)/,
+    /Acme Shop \S+: up to 16384 MiB RAM/,
+    /host sim-\d is now dedicated to Globex Labs/,
+    /shared pool "production": memory MiB 8192 \/ 0 \/ 8192/,
+    /dedicated pool "whole-host" on sim-\d/,
+    /ordered web: .*\n\s+disks: xvda root 10 GiB ext4 \(655360 inodes\) active root, xvdb standby 10 GiB ext4 standby root, xvdc data 20 GiB xfs data, xvdd swap 1 GiB swap/,
+    /\[web\] done install image on web-\S+-root/,
+    /the API says it applies: live/,
+    /web: memory grown live to 2048 MiB, state running/,
+    /db: active root from the next boot: standby; pendingReboot: true/,
+    /db: rebooted onto standby; pendingReboot: false, state running/,
+    /scratch: deleted/,
+    /created \(UTC\)\s+customer\s+server\s+type\s+status\s+steps\s+duration/,
+    /size \/ allocated \/ free/,
+    /demo finished in [\d.]+ s: web running, db running, app running; scratch deleted\n/,
+  ];
+  let from = 0;
+  for (const milestone of milestones) {
+    const match = milestone.exec(out.slice(from));
+    if (!match) throw new Error(`demo output lacks ${milestone} after offset ${from}:\n${out}`);
+    from += match.index + match[0].length;
+  }
+  for (const name of ['web', 'db', 'scratch', 'app']) expect(out).toMatch(new RegExp(`\\[${name}\\] server\\.create succeeded: 14/14 steps`));
+  for (const type of ['server.create', 'server.resize-memory', 'server.switch-root', 'server.reboot', 'server.delete']) {
+    expect(out).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+succeeded\\s+\\d+/\\d+\\s+[\\d.]+ s`));
+  }
+  expect(run.stderr).toBe('');
+
+  type Server = { name: string; state: string; memoryMiB: number; pendingReboot: boolean; disks: { label: string; activeRoot: boolean }[] };
+  const listed = (await getJson<{ items: Server[] }>(`${apiUrl}/v1/servers?limit=100`, token)).items;
+  const byName = Object.fromEntries(listed.map((s) => [s.name, s]));
+  expect(Object.keys(byName).sort()).toEqual(['app', 'db', 'web']);
+  for (const name of ['web', 'db', 'app']) expect(byName[name]).toMatchObject({ state: 'running', pendingReboot: false });
+  expect(byName.web!.memoryMiB).toBe(2048);
+  expect(byName.db!.disks.find((d) => d.activeRoot)?.label).toBe('standby');
+
+  const jobs = (await getJson<{ items: { type: string; status: string; serverId: string }[] }>(`${apiUrl}/v1/jobs?limit=100`, token)).items;
+  expect(jobs.map((j) => j.status)).toEqual(Array(8).fill('succeeded'));
+  // Lists leave deleted servers out; the delete job names it.
+  const deletion = jobs.find((j) => j.type === 'server.delete')!;
+  expect(await getJson<Server>(`${apiUrl}/v1/servers/${deletion.serverId}`, token)).toMatchObject({ name: 'scratch', state: 'deleted' });
+});
