@@ -28,7 +28,7 @@ export class DriftFindingService {
   async requestHostPass(hostId: string, now: Date): Promise<{ hostId: string; requestedAt: Date }> {
     const host = await this.hosts.findById(hostId);
     if (!host) throw new NotFoundError('host', hostId);
-    if (host.status === 'retired') throw new ConflictError('host_retired', `Host ${host.name} is retired; the reconciler no longer looks at it.`, { status: host.status });
+    if (host.status === 'retired') throw new ConflictError('host_retired', `Host ${host.name} is retired; the reconciler no longer looks at it.`, { hostStatus: host.status });
     await this.requests.requestHost(hostId);
     return { hostId, requestedAt: now };
   }
