@@ -17,6 +17,7 @@ import { RedisConnection, RedisModule } from '@carve/redis';
 import { domainNameFor, volumeNameFor } from '@carve/servers';
 import { createDomain, DOMAIN_CFG, SimClient } from '../apps/dom0-sim/src/testing/sim-client';
 import { Dom0Connections } from '../apps/worker/src/provisioning/dom0-connections';
+import { ReconcileScheduler } from '../apps/worker/src/reconciliation/reconcile.scheduler';
 import { RECONCILIATION_WORKER_PROVIDERS } from '../apps/worker/src/reconciliation/reconciliation.providers';
 import { ApiHarness, startApiHarness } from './support/api-harness';
 import { createCustomer, createHost, TestCustomer } from './support/fixtures';
@@ -322,6 +323,17 @@ describe('jobs', () => {
     await expect(queue.isQueued(lostJob)).resolves.toBe(true);
     expect((await job(lostJob)).status).toBe('queued');
     await expect(queue.queue.getJob(freshJob)).resolves.toBeUndefined();
+  });
+});
+
+describe('schedule', () => {
+  it('runs one pass per interval however many worker processes tick', async () => {
+    const scheduler = worker.get(ReconcileScheduler);
+    // Both ticks share only Redis with each other, as two worker processes would.
+    const [one, two] = await Promise.all([scheduler.tick(3_600_000), scheduler.tick(3_600_000)]);
+    expect([one, two].filter((s) => s !== null)).toHaveLength(1);
+    expect([one, two].find((s) => s !== null)).toMatchObject({ hosts: 2 });
+    await expect(scheduler.tick(3_600_000)).resolves.toBeNull();
   });
 });
 
