@@ -167,3 +167,38 @@ it('hides another tenant\'s servers and jobs (404) and spreads one customer\'s s
   const listed = await stack.api.request('GET', '/v1/servers', { token: b.token });
   expect(listed.text).not.toContain(first.body.server.id);
 });
+
+describe('changes queued behind each other', () => {
+  async function runningServer(t: TenantWithPool) {
+    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
+    const id = ordered.body.server.id;
+    // As if the create job had run (no worker here), so the next requests queue behind it.
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded' WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE servers SET state = 'running' WHERE id = $1`, [id]);
+    await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
+    return id as string;
+  }
+
+  it('cancelling a queued resize puts size, maxima, pending reboot and the reservation back', async () => {
+    const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
+    const id = await runningServer(t);
+    const resized = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 4096 } });
+    expect(resized.status).toBe(202);
+    expect(resized.body).toMatchObject({ memory: 'next-boot', server: { memoryMiB: 4096, maxMemoryMiB: 4096, pendingReboot: true } });
+    expect((await counts(t.poolId)).pool.allocated_memory_mib).toBe(4096);
+    const cancelled = await stack.api.request('POST', `/v1/jobs/${resized.body.jobs[0].id}/cancel`, { token: t.token });
+    expect(cancelled.status).toBe(200);
+    const server = (await stack.api.request('GET', `/v1/servers/${id}`, { token: t.token })).body;
+    expect(server).toMatchObject({ memoryMiB: 1024, maxMemoryMiB: 2048, pendingReboot: false });
+    expect((await counts(t.poolId)).pool.allocated_memory_mib).toBe(1024);
+  });
+
+  it('refuses a second root switch while one is queued', async () => {
+    const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
+    const id = await runningServer(t);
+    expect((await stack.api.request('POST', `/v1/servers/${id}/switch-root`, { token: t.token })).status).toBe(202);
+    const second = await stack.api.request('POST', `/v1/servers/${id}/switch-root`, { token: t.token });
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe('switch_root_pending');
+  });
+});

@@ -5,12 +5,14 @@ import { DatabaseModule } from '@carve/database';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { InventoryModule } from '@carve/inventory';
 import { JobsModule } from '@carve/jobs';
+import { DriftFindingsModule } from '@carve/reconciliation';
 import { RedisModule } from '@carve/redis';
 import { ServerJobHandlersModule } from '@carve/servers';
 import { Dom0Connections } from './provisioning/dom0-connections';
 import { HostLeases } from './provisioning/host-leases';
 import { JobRunner } from './provisioning/job-runner';
 import { ProvisioningWorker } from './provisioning/provisioning.worker';
+import { RECONCILIATION_WORKER_PROVIDERS } from './reconciliation/reconciliation.providers';
 import { WorkerHeartbeat } from './worker-heartbeat.service';
 
 /** The only process that runs BullMQ workers. */
@@ -27,8 +29,9 @@ export class WorkerModule {
         InventoryModule,
         JobsModule,
         ServerJobHandlersModule,
+        DriftFindingsModule,
       ],
-      providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker],
+      providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker, ...RECONCILIATION_WORKER_PROVIDERS],
     };
   }
 }

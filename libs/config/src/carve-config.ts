@@ -40,6 +40,8 @@ export class CarveConfig {
   /** Attempts for a job failing with transient errors (unreachable host, timeout), with exponential backoff. */
   readonly jobAttempts: number;
   readonly jobBackoffMs: number;
+  /** How long a worker's hold on a running job lasts without renewal: a worker killed mid-job loses its jobs to another after this. */
+  readonly jobLockMs: number;
   /** Seconds between reconciler passes over every host; 0 turns the reconciler off. */
   readonly reconcileIntervalSeconds: number;
 
@@ -80,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 32, 1, 1024),
     jobAttempts: read.integer('JOB_ATTEMPTS', 5, 1, 50),
     jobBackoffMs: read.integer('JOB_BACKOFF_MS', 2000, 10, 600_000),
+    jobLockMs: read.integer('JOB_LOCK_MS', 30_000, 1000, 600_000),
     reconcileIntervalSeconds: read.integer('RECONCILE_INTERVAL_SECONDS', 60, 0, 86_400),
   });
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -25,7 +25,8 @@ export function classifyError(error: unknown): ClassifiedError {
   const e = error as { transient?: unknown; code?: unknown; message?: unknown };
   return {
     transient: e?.transient === true,
-    code: typeof e?.code === 'string' ? e.code : 'internal_error',
+    // Transport errors say DOM0_HOST_UNREACHABLE; jobs show every code in one style: host_unreachable.
+    code: typeof e?.code === 'string' ? e.code.toLowerCase().replace(/^dom0_/, '') : 'internal_error',
     message: typeof e?.message === 'string' ? e.message : String(error),
   };
 }

@@ -22,8 +22,8 @@ export interface JobParams {
   [JobType.StopServer]: { timeoutSeconds: number };
   [JobType.RebootServer]: Record<string, never>;
   /** live: within maxmem on a running domain (xl mem-set); otherwise written to the config for the next boot. */
-  [JobType.ResizeMemory]: { memoryMiB: number; previousMemoryMiB: number; live: boolean };
-  [JobType.ResizeVcpus]: { vcpus: number; previousVcpus: number; live: boolean };
+  [JobType.ResizeMemory]: { memoryMiB: number; previousMemoryMiB: number; previousMaxMemoryMiB: number; previousPendingReboot: boolean; live: boolean };
+  [JobType.ResizeVcpus]: { vcpus: number; previousVcpus: number; previousMaxVcpus: number; previousPendingReboot: boolean; live: boolean };
   [JobType.GrowDisk]: { diskId: string; sizeGiB: number; previousSizeGiB: number };
   [JobType.AddDisk]: { diskId: string };
   [JobType.RemoveDisk]: { diskId: string };

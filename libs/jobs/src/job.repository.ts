@@ -86,6 +86,11 @@ export class JobRepository {
     return (manager ?? this.db.manager).getRepository(Job).findOne({ where: { id } });
   }
 
+  async hasUnfinished(serverId: string, type: string, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(`SELECT 1 FROM jobs WHERE server_id = $1 AND type = $2 AND status IN ('queued', 'running') LIMIT 1`, [serverId, type]);
+    return rows.length > 0;
+  }
+
   /** Cancels a job no worker has started (queued, never attempted). Null when it is too late. */
   async cancelIfNotStarted(id: string, at: Date, manager: EntityManager): Promise<Job | null> {
     const [rows] = (await manager.query(

@@ -54,7 +54,8 @@ export class ServerActionsService {
   async resizeMemory(actor: Actor, id: string, memoryMiB: number): Promise<ResizeResult> {
     let applied: ResizeResult['applied'] = 'next-boot';
     const accepted = await this.request(actor, id, 'resize', async (manager, server) => {
-      const previousMemoryMiB = server.memoryMiB;
+      const previous = { previousMemoryMiB: server.memoryMiB, previousMaxMemoryMiB: server.maxMemoryMiB, previousPendingReboot: server.pendingReboot };
+      const { previousMemoryMiB } = previous;
       if (memoryMiB === previousMemoryMiB) throw new ConflictError('no_change', `The server already has ${memoryMiB} MiB.`);
       await this.reservations.adjust(manager, server, { memoryMiB: memoryMiB - previousMemoryMiB, vcpus: 0, diskGiB: 0 });
       const live = server.state === 'running' && memoryMiB <= server.maxMemoryMiB;
@@ -63,7 +64,7 @@ export class ServerActionsService {
       server.maxMemoryMiB = Math.max(server.maxMemoryMiB, memoryMiB);
       if (!live && server.state === 'running') server.pendingReboot = true;
       await this.servers.saveServer(server, manager);
-      return { type: JobType.ResizeMemory, params: { memoryMiB, previousMemoryMiB, live } };
+      return { type: JobType.ResizeMemory, params: { memoryMiB, ...previous, live } };
     });
     return { ...accepted, applied };
   }
@@ -72,7 +73,8 @@ export class ServerActionsService {
   async resizeVcpus(actor: Actor, id: string, vcpus: number): Promise<ResizeResult> {
     let applied: ResizeResult['applied'] = 'next-boot';
     const accepted = await this.request(actor, id, 'resize', async (manager, server) => {
-      const previousVcpus = server.vcpus;
+      const previous = { previousVcpus: server.vcpus, previousMaxVcpus: server.maxVcpus, previousPendingReboot: server.pendingReboot };
+      const { previousVcpus } = previous;
       if (vcpus === previousVcpus) throw new ConflictError('no_change', `The server already has ${vcpus} vCPUs.`);
       await this.reservations.adjust(manager, server, { memoryMiB: 0, vcpus: vcpus - previousVcpus, diskGiB: 0 });
       const live = server.state === 'running' && vcpus <= server.maxVcpus;
@@ -81,7 +83,7 @@ export class ServerActionsService {
       server.maxVcpus = Math.max(server.maxVcpus, vcpus);
       if (!live && server.state === 'running') server.pendingReboot = true;
       await this.servers.saveServer(server, manager);
-      return { type: JobType.ResizeVcpus, params: { vcpus, previousVcpus, live } };
+      return { type: JobType.ResizeVcpus, params: { vcpus, ...previous, live } };
     });
     return { ...accepted, applied };
   }
@@ -155,6 +157,10 @@ export class ServerActionsService {
       const roots = (await this.servers.disksOf([server.id], manager)).filter((d) => d.role === 'root');
       const standby = roots.find((d) => d.id !== server.activeRootDiskId);
       if (!standby) throw new ConflictError('no_standby_root', 'This server has one root disk; order it with a second root to switch.');
+      // The active root changes when the job runs, so a second request now would pick the same target.
+      if (await this.jobs.hasUnfinished(server.id, JobType.SwitchRoot, manager)) {
+        throw new ConflictError('switch_root_pending', 'A root switch is already queued for this server; wait for it to finish.');
+      }
       return { type: JobType.SwitchRoot, params: { rootDiskId: standby.id } };
     });
   }

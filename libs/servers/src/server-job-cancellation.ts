@@ -48,6 +48,8 @@ export class ServerJobCancellation implements OnModuleInit {
     if (!server) return;
     await this.reservations.adjust(manager, server, { memoryMiB: params.previousMemoryMiB - server.memoryMiB, vcpus: 0, diskGiB: 0 });
     server.memoryMiB = params.previousMemoryMiB;
+    server.maxMemoryMiB = params.previousMaxMemoryMiB;
+    server.pendingReboot = params.previousPendingReboot;
     await this.servers.saveServer(server, manager);
   }
 
@@ -57,6 +59,8 @@ export class ServerJobCancellation implements OnModuleInit {
     if (!server) return;
     await this.reservations.adjust(manager, server, { memoryMiB: 0, vcpus: params.previousVcpus - server.vcpus, diskGiB: 0 });
     server.vcpus = params.previousVcpus;
+    server.maxVcpus = params.previousMaxVcpus;
+    server.pendingReboot = params.previousPendingReboot;
     await this.servers.saveServer(server, manager);
   }
 

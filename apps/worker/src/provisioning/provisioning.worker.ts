@@ -36,7 +36,8 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
       concurrency: this.config.workerConcurrency,
       // A worker killed mid-job leaves it "stalled"; BullMQ hands it to another worker, whose steps resume.
       maxStalledCount: 10,
-      lockDuration: 30_000,
+      lockDuration: this.config.jobLockMs,
+      stalledInterval: this.config.jobLockMs,
     });
     this.worker.on('error', (error) => this.logger.warn(`queue error: ${error.message}`));
   }

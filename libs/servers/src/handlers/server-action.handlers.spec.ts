@@ -81,7 +81,7 @@ describe('server action job handlers', () => {
       await bed.reservations.adjust(m, s, { memoryMiB: 1024, vcpus: 0, diskGiB: 0 });
       s.memoryMiB = 3072;
     });
-    const live = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 3072, previousMemoryMiB: 2048, live: true });
+    const live = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 3072, previousMemoryMiB: 2048, previousMaxMemoryMiB: 4096, previousPendingReboot: false, live: true });
     await handler.run(live);
     expect(bed.domain(name)).toMatchObject({ memoryMiB: 3072 });
     expect(config()).toMatchObject({ memoryMiB: 3072, maxMemoryMiB: 4096 });
@@ -93,7 +93,7 @@ describe('server action job handlers', () => {
       s.maxMemoryMiB = 6144;
       s.pendingReboot = true;
     });
-    const later = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 6144, previousMemoryMiB: 3072, live: false });
+    const later = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 6144, previousMemoryMiB: 3072, previousMaxMemoryMiB: 4096, previousPendingReboot: false, live: false });
     await handler.run(later);
     expect(config()).toMatchObject({ memoryMiB: 6144, maxMemoryMiB: 6144 });
     expect(bed.domain(name)).toMatchObject({ memoryMiB: 3072, maxMemMiB: 4096 });
@@ -104,7 +104,7 @@ describe('server action job handlers', () => {
       await bed.reservations.adjust(m, s, { memoryMiB: -1024, vcpus: 0, diskGiB: 0 });
       s.memoryMiB = 5120;
     });
-    const aboveRunningMax = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 5120, previousMemoryMiB: 6144, live: true });
+    const aboveRunningMax = bed.context(JobType.ResizeMemory, server.id, { memoryMiB: 5120, previousMemoryMiB: 6144, previousMaxMemoryMiB: 6144, previousPendingReboot: true, live: true });
     await handler.run(aboveRunningMax);
     expect(aboveRunningMax.note('set memory 5120 MiB live')).toBe("the running domain's maximum is lower; memory 5120 MiB applies at the next reboot (pending reboot)");
     expect(bed.domain(name)).toMatchObject({ memoryMiB: 3072, maxMemMiB: 4096 });
@@ -123,7 +123,7 @@ describe('server action job handlers', () => {
       await bed.reservations.adjust(m, s, { memoryMiB: 0, vcpus: 1, diskGiB: 0 });
       s.vcpus = 3;
     });
-    const ctx = bed.context(JobType.ResizeVcpus, server.id, { vcpus: 3, previousVcpus: 2, live: true });
+    const ctx = bed.context(JobType.ResizeVcpus, server.id, { vcpus: 3, previousVcpus: 2, previousMaxVcpus: 4, previousPendingReboot: false, live: true });
     await new ResizeVcpusHandler(bed.support).run(ctx);
     expect(bed.domain(name)).toMatchObject({ vcpus: 3, maxVcpus: 4 });
     expect(config()).toMatchObject({ vcpus: 3, maxVcpus: 4 });
