@@ -38,7 +38,8 @@ export class HostService {
   constructor(private readonly hosts: HostRepository) {}
 
   async register(input: Partial<HostInput> & Omit<HostInput, 'sshPort' | 'sshUser' | 'vcpuOvercommitRatio' | 'location' | 'status' | 'dedicatedCustomerId'>): Promise<Host> {
-    const host = Object.assign(new Host(), { sshPort: 22, sshUser: 'root', vcpuOvercommitRatio: '4.00', location: null, status: 'active', dedicatedCustomerId: null }, input);
+    const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    const host = Object.assign(new Host(), { sshPort: 22, sshUser: 'root', vcpuOvercommitRatio: '4.00', location: null, status: 'active', dedicatedCustomerId: null }, given);
     await this.checkConsistent(host);
     return this.saving(() => this.hosts.insert(host));
   }
