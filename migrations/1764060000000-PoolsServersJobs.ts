@@ -173,7 +173,7 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         kind varchar(32) NOT NULL CHECK (kind IN ('unknown_domain', 'server_not_running', 'orphan_volume', 'stuck_job', 'host_unreachable')),
         subject varchar(255) NOT NULL,
         details jsonb NOT NULL DEFAULT '{}',
-        first_seen_at timestamptz NOT NULL DEFAULT now(),
+        first_seen_at timestamptz(3) NOT NULL DEFAULT now(),
         last_seen_at timestamptz NOT NULL DEFAULT now(),
         resolved_at timestamptz
       )`);

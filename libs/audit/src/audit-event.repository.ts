@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { TenantScope, tenantWhere } from '@carve/tenancy';
@@ -40,16 +41,13 @@ export class AuditEventRepository {
     const query = this.db
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
-      .where(tenantWhere(scope, 'e.customer_id'))
-      .orderBy('e.created_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .take(page.limit + 1);
+      .where(tenantWhere(scope, 'e.customer_id'));
     if (filter.customerId) query.andWhere('e.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.objectId) query.andWhere('e.object_id = :objectId', { objectId: filter.objectId });
     if (filter.objectType) query.andWhere('e.object_type = :objectType', { objectType: filter.objectType });
     if (filter.action) query.andWhere('e.action = :action', { action: filter.action });
     if (filter.actorUserId) query.andWhere('e.actor_user_id = :actorUserId', { actorUserId: filter.actorUserId });
-    if (page.after) query.andWhere('(e.created_at, e.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 'e');
     return query.getMany();
   }
 }

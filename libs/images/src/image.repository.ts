@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { DataSource, EntityManager } from 'typeorm';
@@ -20,12 +21,9 @@ export class ImageRepository {
   async list(page: PageRequest, filter: { name?: string }): Promise<Image[]> {
     const query = this.db
       .getRepository(Image)
-      .createQueryBuilder('i')
-      .orderBy('i.created_at', 'DESC')
-      .addOrderBy('i.id', 'DESC')
-      .take(page.limit + 1);
+      .createQueryBuilder('i');
     if (filter.name) query.andWhere('lower(i.name) = lower(:name)', { name: filter.name });
-    if (page.after) query.andWhere('(i.created_at, i.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 'i');
     return query.getMany();
   }
 

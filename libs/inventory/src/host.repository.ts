@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { DataSource, EntityManager } from 'typeorm';
@@ -26,13 +27,10 @@ export class HostRepository {
   async list(page: PageRequest, filter: HostFilter): Promise<Host[]> {
     const query = this.db
       .getRepository(Host)
-      .createQueryBuilder('h')
-      .orderBy('h.created_at', 'DESC')
-      .addOrderBy('h.id', 'DESC')
-      .take(page.limit + 1);
+      .createQueryBuilder('h');
     if (filter.status) query.andWhere('h.status = :status', { status: filter.status });
     if (filter.dedicatedCustomerId) query.andWhere('h.dedicated_customer_id = :c', { c: filter.dedicatedCustomerId });
-    if (page.after) query.andWhere('(h.created_at, h.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 'h');
     return query.getMany();
   }
 

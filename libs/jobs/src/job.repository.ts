@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { TenantScope, tenantWhere } from '@carve/tenancy';
@@ -50,15 +51,12 @@ export class JobRepository {
     const query = this.db
       .getRepository(Job)
       .createQueryBuilder('j')
-      .where(tenantWhere(scope, 'j.customer_id'))
-      .orderBy('j.created_at', 'DESC')
-      .addOrderBy('j.id', 'DESC')
-      .take(page.limit + 1);
+      .where(tenantWhere(scope, 'j.customer_id'));
     if (filter.status) query.andWhere('j.status = :status', { status: filter.status });
     if (filter.hostId) query.andWhere('j.host_id = :hostId', { hostId: filter.hostId });
     if (filter.customerId) query.andWhere('j.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.serverId) query.andWhere('j.server_id = :serverId', { serverId: filter.serverId });
-    if (page.after) query.andWhere('(j.created_at, j.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 'j');
     return query.getMany();
   }
 

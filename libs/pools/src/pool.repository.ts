@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 // Type only: @carve/servers imports this library (PoolAllocator), so pools reads the servers table by name.
@@ -44,10 +45,10 @@ export class PoolRepository {
   }
 
   async list(scope: TenantScope, page: PageRequest, filter: PoolFilter): Promise<Pool[]> {
-    const query = this.query(scope).orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(page.limit + 1);
+    const query = this.query(scope);
     if (filter.customerId) query.andWhere('p.customer_id = :customerId', { customerId: filter.customerId });
     if (filter.kind) query.andWhere('p.kind = :kind', { kind: filter.kind });
-    if (page.after) query.andWhere('(p.created_at, p.id) < (:at, :after)', { at: page.after.createdAt, after: page.after.id });
+    newestFirst(query, page, 'p');
     return query.getMany();
   }
 

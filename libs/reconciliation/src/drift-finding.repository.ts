@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { DataSource } from 'typeorm';
@@ -64,15 +65,12 @@ export class DriftFindingRepository {
   async list(page: PageRequest, filter: DriftFindingFilter): Promise<DriftFinding[]> {
     const query = this.db
       .getRepository(DriftFinding)
-      .createQueryBuilder('f')
-      .orderBy('f.first_seen_at', 'DESC')
-      .addOrderBy('f.id', 'DESC')
-      .take(page.limit + 1);
+      .createQueryBuilder('f');
     if (filter.hostId) query.andWhere('f.host_id = :hostId', { hostId: filter.hostId });
     if (filter.kind) query.andWhere('f.kind = :kind', { kind: filter.kind });
     if (filter.open === true) query.andWhere('f.resolved_at IS NULL');
     if (filter.open === false) query.andWhere('f.resolved_at IS NOT NULL');
-    if (page.after) query.andWhere('(f.first_seen_at, f.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 'f', 'first_seen_at');
     return query.getMany();
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { TenantScope, tenantWhere } from '@carve/tenancy';
@@ -51,16 +52,13 @@ export class ServerRepository {
     const query = this.db
       .getRepository(Server)
       .createQueryBuilder('s')
-      .where(tenantWhere(scope, 's.customer_id'))
-      .orderBy('s.created_at', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .take(page.limit + 1);
+      .where(tenantWhere(scope, 's.customer_id'));
     if (!filter.includeDeleted && filter.state !== 'deleted') query.andWhere(`s.state <> 'deleted'`);
     if (filter.state) query.andWhere('s.state = :state', { state: filter.state });
     if (filter.poolId) query.andWhere('s.pool_id = :poolId', { poolId: filter.poolId });
     if (filter.hostId) query.andWhere('s.host_id = :hostId', { hostId: filter.hostId });
     if (filter.customerId) query.andWhere('s.customer_id = :customerId', { customerId: filter.customerId });
-    if (page.after) query.andWhere('(s.created_at, s.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 's');
     return query.getMany();
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { DataSource, EntityManager } from 'typeorm';
@@ -16,13 +17,10 @@ export class CustomerRepository {
   async list(page: PageRequest, filter: { status?: string; name?: string }): Promise<Customer[]> {
     const query = this.db
       .getRepository(Customer)
-      .createQueryBuilder('c')
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .take(page.limit + 1);
+      .createQueryBuilder('c');
     if (filter.status) query.andWhere('c.status = :status', { status: filter.status });
     if (filter.name) query.andWhere('c.name ILIKE :name', { name: `%${filter.name.replace(/[%_\\]/g, '\\$&')}%` });
-    if (page.after) query.andWhere('(c.created_at, c.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 'c');
     return query.getMany();
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
@@ -32,12 +33,9 @@ export class ApiTokenRepository {
     const query = this.db
       .getRepository(ApiToken)
       .createQueryBuilder('t')
-      .where(tenantWhere(scope, 't.customer_id'))
-      .orderBy('t.created_at', 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .take(page.limit + 1);
+      .where(tenantWhere(scope, 't.customer_id'));
     if (userId) query.andWhere('t.user_id = :userId', { userId });
-    if (page.after) query.andWhere('(t.created_at, t.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+    newestFirst(query, page, 't');
     return query.getMany();
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { DataSource, EntityManager } from 'typeorm';
@@ -28,11 +29,8 @@ export class UserRepository {
       .getRepository(User)
       .createQueryBuilder('u')
       .where('u.deleted_at IS NULL')
-      .andWhere(customerId === null ? 'u.customer_id IS NULL' : 'u.customer_id = :customerId', { customerId })
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .take(page.limit + 1);
-    if (page.after) query.andWhere('(u.created_at, u.id) < (:at, :id)', { at: page.after.createdAt, id: page.after.id });
+      .andWhere(customerId === null ? 'u.customer_id IS NULL' : 'u.customer_id = :customerId', { customerId });
+    newestFirst(query, page, 'u');
     return query.getMany();
   }
 
