@@ -59,19 +59,16 @@ export async function createApiApp(config: CarveConfig): Promise<ApiApp> {
     abortOnError: false,
   });
 
-  // Fastify rejects some requests (bad JSON, oversized bodies) before Nest sees them.
-  fastify.setErrorHandler((error, request, reply) => {
-    const carveError = toCarveError(error);
-    if (carveError.status >= 500) request.log.error({ err: error }, 'unhandled error');
-    void reply.status(carveError.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problemFrom(carveError, request.url, String(request.id)));
-  });
-
   const limiter = new RateLimiter(app.get(RedisConnection), config.rateLimitPerWindow, config.rateLimitWindowSeconds);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url === '/health' || request.url.startsWith('/docs') || request.url.startsWith('/openapi')) return;
-    const decision = await limiter.check(limiter.callerKey(request.headers.authorization, request.ip), Date.now());
-    void reply.header('ratelimit-remaining', String(decision.remaining));
+    // Without Redis the limit cannot be counted: serve the request (and /health says Redis is down) rather than fail it.
+    const decision = await limiter.check(limiter.callerKey(request.headers.authorization, request.ip), Date.now()).catch((error: Error) => {
+      request.log.warn({ err: error }, 'rate limit not checked: Redis unavailable');
+      return { allowed: true, remaining: -1, retryAfterSeconds: 0 };
+    });
+    if (decision.remaining >= 0) void reply.header('ratelimit-remaining', String(decision.remaining));
     if (!decision.allowed) {
       const error = rateLimitedError(decision.retryAfterSeconds);
       return reply
