@@ -6,15 +6,17 @@ export interface BenchOptions {
   customers: number;
   /** Orders in flight at once from the client. */
   clientConcurrency: number;
+  /** No-op jobs for target (a): carve's through its whole machinery and raw BullMQ's, the same number each. */
+  noopJobs: number;
 }
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { servers: 200, hosts: 10, customers: 10, clientConcurrency: 16 };
+  const options: BenchOptions = { servers: 200, hosts: 10, customers: 10, clientConcurrency: 16, noopJobs: 1000 };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i];
     const value = argv[i + 1];
-    const key = flag === '--servers' ? 'servers' : flag === '--hosts' ? 'hosts' : flag === '--customers' ? 'customers' : flag === '--client-concurrency' ? 'clientConcurrency' : undefined;
-    if (!key) throw new Error(`unknown argument ${flag}; use --servers N --hosts M [--customers C] [--client-concurrency K]`);
+    const key = flag === '--servers' ? 'servers' : flag === '--hosts' ? 'hosts' : flag === '--customers' ? 'customers' : flag === '--client-concurrency' ? 'clientConcurrency' : flag === '--noop-jobs' ? 'noopJobs' : undefined;
+    if (!key) throw new Error(`unknown argument ${flag}; use --servers N --hosts M [--customers C] [--client-concurrency K] [--noop-jobs J]`);
     if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) < 1) throw new Error(`${flag} needs a whole number of at least 1`);
     options[key] = Number(value);
     i += 1;

@@ -15,6 +15,7 @@ import { Dom0Connections } from '../../apps/worker/src/provisioning/dom0-connect
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { CarveApi } from '../../scripts/demo/carve-api';
 import { CommandRecorder } from './command-recorder';
+import { withNoopHandler } from './noop-job.handler';
 
 /** Simulated time runs this much faster than real time (only shutdowns wait in the simulator). */
 export const SIM_TIME_FACTOR = 1000;
@@ -32,6 +33,8 @@ export interface BenchStack {
   /** The operator, over a real socket. */
   api: CarveApi;
   db: DataSource;
+  /** The API's Nest context: its JobRepository and JobDispatcher add jobs as the API does. */
+  apiContext: INestApplicationContext;
   hosts: BenchHost[];
   imageId: string;
   keys: { public: string; private: string };
@@ -89,7 +92,7 @@ export async function startBenchStack(hostCount: number): Promise<BenchStack> {
     const api = new CarveApi(`http://127.0.0.1:${address.port}`, operator.token!);
 
     const recorder = new CommandRecorder();
-    worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: process.env.BENCH_LOG_LEVEL ? undefined : false });
+    worker = await NestFactory.createApplicationContext(withNoopHandler(WorkerModule.forRoot(config)), { logger: process.env.BENCH_LOG_LEVEL ? undefined : false });
     recorder.attach(worker.get(Dom0Connections).pool);
     await worker.init();
 
@@ -122,7 +125,7 @@ export async function startBenchStack(hostCount: number): Promise<BenchStack> {
       hosts.push({ id: host.id, sim });
     }
     const image = await api.post<{ id: string }>('/v1/images', { name: 'debian-12', archivePath: '/var/lib/carve/images/debian-12.tar.gz' }, 'bench-image');
-    return { config, api, db, hosts, imageId: image.id, keys, recorder, close };
+    return { config, api, db, apiContext: app, hosts, imageId: image.id, keys, recorder, close };
   } catch (error) {
     await close();
     throw error;
