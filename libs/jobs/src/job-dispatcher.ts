@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@carve/core';
-import { JobRepository } from './job.repository';
+import { ClaimedJob, JobChanges, JobRepository } from './job.repository';
 import { ProvisioningQueue } from './provisioning-queue';
 
 /**
@@ -21,16 +21,21 @@ export class JobDispatcher {
 
   /** Queues the head of the server's lane if it is waiting and not yet handed over. Safe to call any number of times. */
   async dispatchLane(serverId: string): Promise<void> {
-    const head = await this.jobs.transaction(async (manager) => {
-      const lane = await this.jobs.lockLane(serverId, manager);
-      const first = lane[0];
-      if (!first || first.status !== 'queued' || first.dispatchedAt) return null;
-      await this.jobs.update(first.id, { dispatchedAt: this.clock.now() }, manager);
-      return first;
-    });
+    await this.handOver(await this.jobs.claimLaneHead(serverId, this.clock.now()));
+  }
+
+  /**
+   * The worker's end of a job: its final status and the claim of the next job of its lane
+   * in one statement, then that job handed to BullMQ.
+   */
+  async finishAndDispatchNext(jobId: string, changes: JobChanges & { status: 'succeeded' | 'failed'; finishedAt: Date }): Promise<void> {
+    await this.handOver(await this.jobs.finishAndClaimNext(jobId, changes));
+  }
+
+  private async handOver(head: ClaimedJob | null): Promise<void> {
     if (!head) return;
     try {
-      await this.queue.add(head.type, { jobId: head.id, customerId: head.customerId, serverId, hostId: head.hostId });
+      await this.queue.add(head.type, { jobId: head.id, customerId: head.customerId, serverId: head.serverId, hostId: head.hostId });
     } catch (error) {
       // The reconciler finds dispatched jobs that BullMQ does not hold and hands them over again.
       this.logger.warn(`could not queue job ${head.id}: ${(error as Error).message}; the reconciler will retry`);
@@ -39,7 +44,7 @@ export class JobDispatcher {
 
   /** For the reconciler: forget a dispatch BullMQ lost, then dispatch again. */
   async redispatch(serverId: string, jobId: string): Promise<void> {
-    await this.jobs.update(jobId, { dispatchedAt: null }, undefined, ['queued']);
+    await this.jobs.change(jobId, { dispatchedAt: null }, undefined, ['queued']);
     await this.dispatchLane(serverId);
   }
 }

@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
 import { TenantScope, tenantWhere } from '@carve/tenancy';
 import { DataSource, EntityManager } from 'typeorm';
-import { Job, JobStatus } from './job.entity';
+import { Job, JobStatus, JobStep } from './job.entity';
+import { jobFromRow, JobRow } from './job-row';
 
 export interface JobFilter {
   status?: JobStatus;
@@ -13,7 +14,7 @@ export interface JobFilter {
   serverId?: string;
 }
 
-type JobChanges = Partial<Pick<Job, 'status' | 'steps' | 'attempts' | 'error' | 'errorCode' | 'workerId' | 'startedAt' | 'finishedAt' | 'dispatchedAt'>>;
+export type JobChanges = Partial<Pick<Job, 'status' | 'steps' | 'attempts' | 'error' | 'errorCode' | 'workerId' | 'startedAt' | 'finishedAt' | 'dispatchedAt'>>;
 
 const COLUMNS: Record<keyof JobChanges, string> = {
   status: 'status',
@@ -27,14 +28,66 @@ const COLUMNS: Record<keyof JobChanges, string> = {
   dispatchedAt: 'dispatched_at',
 };
 
+/** The head of a server's lane, claimed for handing to BullMQ (its dispatched_at is now set). */
+export interface ClaimedJob {
+  id: string;
+  type: string;
+  customerId: string | null;
+  serverId: string;
+  hostId: string | null;
+}
+
+interface ClaimedRow {
+  id: string;
+  type: string;
+  customer_id: string | null;
+  server_id: string;
+  host_id: string | null;
+}
+
+/**
+ * Claims the head of a lane in one statement: the oldest unfinished job of the server is
+ * row-locked, and marked dispatched only if it is queued and not yet handed over. Two
+ * callers racing for one lane serialize on the head's row lock; the second finds
+ * dispatched_at set and claims nothing. PostgreSQL rechecks a locked row that changed
+ * meanwhile (a head that just finished drops out and the next job is taken), and keeps
+ * the partial index's status condition in that recheck because the rows are locked.
+ * `$exclude` leaves out a job finishing in the same statement (its old row is still visible).
+ */
+const CLAIM_HEAD = (serverParam: string, excludeParam: string | null, atParam: string): string => `
+  head AS (
+    SELECT id FROM jobs
+     WHERE server_id = ${serverParam} AND status IN ('queued', 'running')${excludeParam ? ` AND id <> ${excludeParam}` : ''}
+     ORDER BY seq LIMIT 1 FOR UPDATE
+  ),
+  claimed AS (
+    UPDATE jobs j SET dispatched_at = ${atParam}, version = j.version + 1, updated_at = now()
+      FROM head WHERE j.id = head.id AND j.status = 'queued' AND j.dispatched_at IS NULL
+    RETURNING j.id, j.type, j.customer_id, j.server_id, j.host_id
+  )`;
+
+/** TypeORM answers an UPDATE with [rows, affected count]; the rows RETURNING gave. */
+async function updateReturning<R>(manager: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
+  const [rows] = (await manager.query(sql, params)) as [R[], number];
+  return rows;
+}
+
+function toClaimed(row: ClaimedRow | undefined): ClaimedJob | null {
+  return row ? { id: row.id, type: row.type, customerId: row.customer_id, serverId: row.server_id, hostId: row.host_id } : null;
+}
+
 @Injectable()
 export class JobRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async insert(job: Pick<Job, 'customerId' | 'serverId' | 'hostId' | 'type' | 'params' | 'requestedByUserId'>, manager: EntityManager): Promise<Job> {
-    const repo = manager.getRepository(Job);
-    const saved = await repo.save(repo.create({ ...job, status: 'queued', steps: [], attempts: 0 }));
-    return (await repo.findOneByOrFail({ id: saved.id }))!;
+    // One round trip: the row as inserted (id, seq, defaults) comes back with the insert.
+    const rows: JobRow[] = await manager.query(
+      `INSERT INTO jobs (customer_id, server_id, host_id, type, params, status, steps, attempts, requested_by_user_id)
+       VALUES ($1, $2, $3, $4, $5, 'queued', '[]', 0, $6) RETURNING *`,
+      [job.customerId, job.serverId, job.hostId, job.type, JSON.stringify(job.params), job.requestedByUserId],
+    );
+    return jobFromRow(rows[0]!);
   }
 
   /** Worker side: the job by id, whoever owns it (the payload came from carve's own queue). */
@@ -70,18 +123,77 @@ export class JobRepository {
     return rows.map((r) => ({ id: r.id, status: r.status, dispatchedAt: r.dispatched_at, type: r.type, customerId: r.customer_id, hostId: r.host_id }));
   }
 
-  /** Applies changes and bumps the version followers wait on. Returns the job as it now is. */
+  /** Applies changes and bumps the version followers wait on. Returns the job as it now is (null when the status guard refused). */
   async update(id: string, changes: JobChanges, manager?: EntityManager, onlyIfStatus?: JobStatus[]): Promise<Job | null> {
+    const rows = await this.write<JobRow>(id, changes, 'RETURNING *', manager, onlyIfStatus);
+    return rows[0] ? jobFromRow(rows[0]) : null;
+  }
+
+  /** Like update, for callers that do not need the row back: true when the job was changed. */
+  async change(id: string, changes: JobChanges, manager?: EntityManager, onlyIfStatus?: JobStatus[]): Promise<boolean> {
+    return (await this.write<{ id: string }>(id, changes, 'RETURNING id', manager, onlyIfStatus)).length > 0;
+  }
+
+  /** A worker's recorded steps, as they now are (progress followers see). */
+  async saveSteps(id: string, steps: JobStep[]): Promise<void> {
+    await this.change(id, { steps });
+  }
+
+  /**
+   * A worker takes the job: running, its attempt and worker, the first start time kept
+   * across attempts; only while it is queued or running (a cancelled or finished job is
+   * left alone and null comes back).
+   */
+  async markRunning(id: string, attempt: { number: number; workerId: string; at: Date }): Promise<Job | null> {
+    const rows = await updateReturning<JobRow>(
+      this.db.manager,
+      `UPDATE jobs SET status = 'running', attempts = $2, worker_id = $3, error = NULL, error_code = NULL,
+              started_at = COALESCE(started_at, $4), version = version + 1, updated_at = now()
+        WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
+      [id, attempt.number, attempt.workerId, attempt.at],
+    );
+    return rows[0] ? jobFromRow(rows[0]) : null;
+  }
+
+  /**
+   * Marks the head of the server's lane dispatched if it is queued and not yet handed
+   * over, and returns it for the queue; null when there is nothing to hand over.
+   */
+  async claimLaneHead(serverId: string, at: Date): Promise<ClaimedJob | null> {
+    const rows: ClaimedRow[] = await this.db.query(`WITH ${CLAIM_HEAD('$1::uuid', null, '$2::timestamptz')} SELECT * FROM claimed`, [serverId, at]);
+    return toClaimed(rows[0]);
+  }
+
+  /**
+   * Ends a job (succeeded or failed) and claims the next job of its lane in one atomic
+   * statement, so a lane never waits for a second round of locking to move on.
+   */
+  async finishAndClaimNext(id: string, changes: JobChanges & { status: 'succeeded' | 'failed'; finishedAt: Date }): Promise<ClaimedJob | null> {
+    const entries = Object.entries(changes) as [keyof JobChanges, unknown][];
+    const sets = entries.map(([key], i) => `${COLUMNS[key]} = $${i + 2}`);
+    const values = entries.map(([key, value]) => (key === 'steps' ? JSON.stringify(value) : value));
+    const at = `$${values.length + 2}::timestamptz`;
+    const rows: ClaimedRow[] = await this.db.query(
+      `WITH done AS (
+         UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING server_id
+       ),
+       ${CLAIM_HEAD('(SELECT server_id FROM done)', '$1::uuid', at)}
+       SELECT * FROM claimed`,
+      [id, ...values, changes.finishedAt],
+    );
+    return toClaimed(rows[0]);
+  }
+
+  private async write<R>(id: string, changes: JobChanges, returning: string, manager?: EntityManager, onlyIfStatus?: JobStatus[]): Promise<R[]> {
     const entries = Object.entries(changes) as [keyof JobChanges, unknown][];
     const sets = entries.map(([key], i) => `${COLUMNS[key]} = $${i + 2}`);
     const values = entries.map(([key, value]) => (key === 'steps' ? JSON.stringify(value) : value));
     const guard = onlyIfStatus ? ` AND status = ANY($${values.length + 2})` : '';
-    const rows: { id: string }[][] = await (manager ?? this.db.manager).query(
-      `UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1${guard} RETURNING id`,
+    return updateReturning<R>(
+      manager ?? this.db.manager,
+      `UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1${guard} ${returning}`,
       [id, ...values, ...(onlyIfStatus ? [onlyIfStatus] : [])],
     );
-    if ((rows[0] ?? []).length === 0 && onlyIfStatus) return null;
-    return (manager ?? this.db.manager).getRepository(Job).findOne({ where: { id } });
   }
 
   async hasUnfinished(serverId: string, type: string, manager: EntityManager): Promise<boolean> {
@@ -91,12 +203,13 @@ export class JobRepository {
 
   /** Cancels a job no worker has started (queued, never attempted). Null when it is too late. */
   async cancelIfNotStarted(id: string, at: Date, manager: EntityManager): Promise<Job | null> {
-    const [rows] = (await manager.query(
+    const rows = await updateReturning<JobRow>(
+      manager,
       `UPDATE jobs SET status = 'cancelled', finished_at = $2, error = 'cancelled before it started', version = version + 1, updated_at = now()
-        WHERE id = $1 AND status = 'queued' AND attempts = 0 RETURNING id`,
+        WHERE id = $1 AND status = 'queued' AND attempts = 0 RETURNING *`,
       [id, at],
-    )) as [{ id: string }[], number];
-    return rows.length > 0 ? manager.getRepository(Job).findOne({ where: { id } }) : null;
+    );
+    return rows[0] ? jobFromRow(rows[0]) : null;
   }
 
   /** The first unfinished job of every server lane: what the reconciler checks is really on its way. */

@@ -33,13 +33,11 @@ export class JobRunner {
   }
 
   async run(jobId: string, attempt: { number: number; last: boolean; workerId: string }): Promise<RunOutcome> {
-    const started = await this.jobs.update(jobId, { status: 'running', attempts: attempt.number, workerId: attempt.workerId, error: null, errorCode: null }, undefined, ['queued', 'running']);
+    const started = await this.jobs.markRunning(jobId, { number: attempt.number, workerId: attempt.workerId, at: this.clock.now() });
     if (!started) return { kind: 'finished', status: 'skipped' }; // cancelled or already finished
-    if (!started.startedAt) await this.jobs.update(jobId, { startedAt: this.clock.now() });
     await this.events.publish(jobId);
-    const outcome = await this.execute(started, attempt.last);
-    if (outcome.kind === 'finished' && started.serverId) await this.dispatcher.dispatchLane(started.serverId);
-    return outcome;
+    // A finished job hands its lane to the next job in the statement that records its end.
+    return this.execute(started, attempt.last);
   }
 
   private async execute(job: Job, lastAttempt: boolean): Promise<RunOutcome> {
@@ -60,14 +58,15 @@ export class JobRunner {
     };
     try {
       await handler.run(ctx);
-      await this.jobs.update(job.id, { status: 'succeeded', finishedAt: this.clock.now(), error: null, errorCode: null });
+      // Before the job reads as succeeded and the next job of the lane starts, as undo runs before failed.
       await handler.onSucceeded?.(ctx);
+      await this.dispatcher.finishAndDispatchNext(job.id, { status: 'succeeded', finishedAt: this.clock.now(), error: null, errorCode: null });
       await this.events.publish(job.id);
       return { kind: 'finished', status: 'succeeded' };
     } catch (error) {
       const classified = classifyError(error);
       if (classified.transient && !lastAttempt) {
-        await this.jobs.update(job.id, { status: 'queued', error: `attempt ${job.attempts} failed, retrying: ${classified.message}`, errorCode: classified.code });
+        await this.jobs.change(job.id, { status: 'queued', error: `attempt ${job.attempts} failed, retrying: ${classified.message}`, errorCode: classified.code });
         await this.events.publish(job.id);
         return { kind: 'retry', error: error as Error };
       }
@@ -90,7 +89,7 @@ export class JobRunner {
         undoProblem = `; undo incomplete: ${(undoError as Error).message}`;
       }
     }
-    await this.jobs.update(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message + undoProblem, errorCode: classified.code });
+    await this.dispatcher.finishAndDispatchNext(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message + undoProblem, errorCode: classified.code });
     await this.events.publish(job.id);
     return { kind: 'finished', status: 'failed' };
   }
