@@ -62,6 +62,22 @@ export class ServerOrderService {
         const { host } = await this.reservations.reserveForOrder(manager, { customerId, poolId: order.poolId, memoryMiB: order.memoryMiB, vcpus: order.vcpus, diskGiB });
         const id = randomUUID();
         const domainName = domainNameFor(order.name, id);
+        // Ids made here, so the server row names its root disk when it is inserted (the foreign
+        // key is checked at commit) and the server and its disks take one INSERT each.
+        const disks = inBootOrder(order.disks).map((d, position) => ({
+          id: randomUUID(),
+          serverId: id,
+          customerId,
+          label: d.label,
+          role: d.role,
+          filesystem: d.filesystem,
+          sizeGiB: d.sizeGiB,
+          inodes: d.inodes ?? null,
+          bytesPerInode: d.bytesPerInode ?? null,
+          volumeName: volumeNameFor(domainName, d.label),
+          position,
+          state: 'pending' as const,
+        }));
         const server = await this.servers.insertServer(
           {
             id,
@@ -77,6 +93,7 @@ export class ServerOrderService {
             vcpus: order.vcpus,
             maxVcpus,
             sshPublicKey: order.sshPublicKey.trim(),
+            activeRootDiskId: disks[0]!.id,
             pendingReboot: false,
             holdsReservation: true,
             failureReason: null,
@@ -84,29 +101,12 @@ export class ServerOrderService {
           },
           manager,
         );
-        const disks = await this.servers.insertDisks(
-          inBootOrder(order.disks).map((d, position) => ({
-            serverId: id,
-            customerId,
-            label: d.label,
-            role: d.role,
-            filesystem: d.filesystem,
-            sizeGiB: d.sizeGiB,
-            inodes: d.inodes ?? null,
-            bytesPerInode: d.bytesPerInode ?? null,
-            volumeName: volumeNameFor(domainName, d.label),
-            position,
-            state: 'pending' as const,
-          })),
-          manager,
-        );
-        server.activeRootDiskId = disks[0]!.id;
-        await this.servers.saveServer(server, manager);
+        const savedDisks = await this.servers.insertDisks(disks, manager);
         const job = await this.jobs.insert(
           { customerId, serverId: id, hostId: host.id, type: JobType.CreateServer, params: {}, requestedByUserId: actor.userId },
           manager,
         );
-        return { server: toServerView(server, disks), job: toJobView(job) };
+        return { server: toServerView(server, savedDisks), job: toJobView(job) };
       }),
     );
     await this.dispatcher.dispatchLane(accepted.server.id);

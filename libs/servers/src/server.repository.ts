@@ -83,14 +83,24 @@ export class ServerRepository {
     return new Map(rows.map((r) => [r.host_id, Number(r.n)]));
   }
 
+  /**
+   * A new server: one INSERT (save() would first look the id up to choose between insert
+   * and update). Generated columns (times, defaults) are filled in on the returned entity.
+   */
   async insertServer(server: Partial<Server>, manager: EntityManager): Promise<Server> {
     const repo = manager.getRepository(Server);
-    return repo.save(repo.create(server));
+    const entity = repo.create(server);
+    await repo.insert(entity);
+    return entity;
   }
 
+  /** New disks in one INSERT, generated columns filled in. */
   async insertDisks(disks: Partial<ServerDisk>[], manager: EntityManager): Promise<ServerDisk[]> {
+    if (disks.length === 0) return [];
     const repo = manager.getRepository(ServerDisk);
-    return repo.save(disks.map((d) => repo.create(d)));
+    const entities = disks.map((d) => repo.create(d));
+    await repo.insert(entities);
+    return entities;
   }
 
   async saveServer(server: Server, manager: EntityManager): Promise<Server> {
