@@ -1,20 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
-import { bullPrefix, PROVISIONING_QUEUE, ProvisioningPayload, ProvisioningQueue } from '@carve/jobs';
+import { bullPrefix, PROVISIONING_QUEUE, ProvisioningPayload } from '@carve/jobs';
 import { DelayedError, Job as BullJob, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { WorkerHeartbeat } from '../worker-heartbeat.service';
 import { HostLeases } from './host-leases';
 import { JobRunner } from './job-runner';
 
-/**
- * How long a job that found its host full waits at most: a release wakes it sooner (see
- * HostLeases); this only matters when its waker died or the wake-up raced its delay.
- */
-const HOST_WAIT_FALLBACK_MS = 2000;
-
-/** A woken job may still be on its way to the delayed set (it joined the waiters a moment ago). */
-const WAKE_RETRY_PAUSES_MS = [0, 5, 25, 100];
+/** How long a job waits before trying again for a slot on a busy host. */
+const HOST_BUSY_DELAY_MS = 250;
 
 /**
  * The BullMQ consumer: one worker and one blocking connection for every host. It only
@@ -31,7 +25,6 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
     private readonly runner: JobRunner,
     private readonly leases: HostLeases,
     private readonly heartbeat: WorkerHeartbeat,
-    private readonly queue: ProvisioningQueue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,8 +45,8 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
   private async process(bullJob: BullJob<ProvisioningPayload>, token?: string): Promise<void> {
     const { jobId, hostId } = bullJob.data;
     if (hostId && !(await this.leases.acquire(hostId, jobId))) {
-      // The host runs its limit of jobs already: wait without spending an attempt until a release wakes this job.
-      await bullJob.moveToDelayed(Date.now() + HOST_WAIT_FALLBACK_MS + Math.floor(Math.random() * HOST_WAIT_FALLBACK_MS), token);
+      // The host runs its limit of jobs already: come back shortly without spending an attempt.
+      await bullJob.moveToDelayed(Date.now() + HOST_BUSY_DELAY_MS + Math.floor(Math.random() * HOST_BUSY_DELAY_MS), token);
       throw new DelayedError();
     }
     const renew = hostId ? setInterval(() => void this.leases.renew(hostId, jobId).catch(() => undefined), HostLeases.LEASE_MS / 3) : undefined;
@@ -63,25 +56,7 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
       if (outcome.kind === 'retry') throw outcome.error;
     } finally {
       clearInterval(renew);
-      if (hostId) {
-        const waiting = await this.leases.release(hostId, jobId);
-        if (waiting) void this.wake(waiting);
-      }
-    }
-  }
-
-  /** Moves a job waiting for a host slot from delayed to waiting; its own delay brings it back if this fails. */
-  private async wake(jobId: string): Promise<void> {
-    for (const pause of WAKE_RETRY_PAUSES_MS) {
-      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
-      try {
-        const job = await BullJob.fromId(this.queue.queue, jobId);
-        if (!job) return;
-        await job.promote();
-        return;
-      } catch {
-        // Not delayed (yet): try again shortly.
-      }
+      if (hostId) await this.leases.release(hostId, jobId);
     }
   }
 
