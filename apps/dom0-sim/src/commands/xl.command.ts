@@ -33,6 +33,7 @@ export function xl(input: CommandInput): CommandResult | Promise<CommandResult> 
   const [sub, ...rest] = args;
   if (sub === undefined) return fail('Usage xl [-vfNtT] <subcommand> [args]\n', 1);
   const handler = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  // xl's own words for a subcommand it does not know (tools/xl/xl.c), not a gap in the simulator.
   if (!handler) return fail(`command not implemented\n`, 1);
   return handler({ ...input, args: rest });
 }
