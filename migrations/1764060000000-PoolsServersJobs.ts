@@ -36,10 +36,12 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         server_count integer NOT NULL DEFAULT 0 CHECK (server_count >= 0),
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
+        -- pools are never deleted for real: their size history (and servers' records) stays for billing
+        deleted_at timestamptz,
         CHECK ((kind = 'dedicated') = (host_id IS NOT NULL))
       )`);
-    await db.query(`CREATE UNIQUE INDEX pools_customer_name_key ON pools (customer_id, lower(name))`);
-    await db.query(`CREATE UNIQUE INDEX pools_dedicated_host_key ON pools (host_id) WHERE host_id IS NOT NULL`);
+    await db.query(`CREATE UNIQUE INDEX pools_customer_name_key ON pools (customer_id, lower(name)) WHERE deleted_at IS NULL`);
+    await db.query(`CREATE UNIQUE INDEX pools_dedicated_host_key ON pools (host_id) WHERE host_id IS NOT NULL AND deleted_at IS NULL`);
     await db.query(`CREATE INDEX pools_customer_idx ON pools (customer_id, created_at DESC, id DESC)`);
 
     // Every size a pool has had and from when: billing prorates over these.

@@ -144,7 +144,14 @@ describe('shared pools, as a customer', () => {
     const removed = await api.request('DELETE', `/v1/pools/${id}`, { token: acme.adminToken });
     expect(removed.status).toBe(204);
     expectProblem(await api.request('GET', `/v1/pools/${id}`, { token: acme.adminToken }), 404, 'not_found');
-    expect(await api.db.query('SELECT id FROM pools WHERE id = $1', [id])).toEqual([]);
+    expect((await api.request('GET', '/v1/pools', { token: acme.adminToken })).body.items).toEqual([]);
+    // The row and its size history stay for billing; a zero-size row marks when the pool ended.
+    const [row] = await api.db.query('SELECT deleted_at FROM pools WHERE id = $1', [id]);
+    expect(row.deleted_at).toEqual(expect.any(Date));
+    const history = await api.db.query('SELECT memory_mib, vcpus, disk_gib, transfer_gb FROM pool_size_changes WHERE pool_id = $1 ORDER BY effective_at', [id]);
+    expect(history[history.length - 1]).toEqual({ memory_mib: 0, vcpus: 0, disk_gib: 0, transfer_gb: 0 });
+    // The name is free again.
+    expect((await api.request('POST', '/v1/pools', { token: acme.adminToken, body: shared({ name: 'web-eu' }) })).status).toBe(201);
   });
 
   it('records every size change with its time and who made it; a rename alone is not a size change', async () => {

@@ -26,4 +26,6 @@ export class Pool {
   @Column({ type: 'integer', name: 'server_count', default: 0 }) serverCount: number;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
+  /** Set when the customer deletes the pool; the row and its size history stay for billing. */
+  @Column({ type: 'timestamptz', name: 'deleted_at', nullable: true }) deletedAt: Date | null;
 }

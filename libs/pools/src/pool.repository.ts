@@ -32,7 +32,7 @@ export class PoolRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   private query(scope: TenantScope, manager?: EntityManager) {
-    return (manager ?? this.db.manager).getRepository(Pool).createQueryBuilder('p').where(tenantWhere(scope, 'p.customer_id'));
+    return (manager ?? this.db.manager).getRepository(Pool).createQueryBuilder('p').where(tenantWhere(scope, 'p.customer_id')).andWhere('p.deleted_at IS NULL');
   }
 
   async findInScope(scope: TenantScope, id: string, manager?: EntityManager): Promise<Pool | null> {
@@ -63,7 +63,8 @@ export class PoolRepository {
       .addSelect('COALESCE(SUM(p.disk_gib), 0)::text', 'diskGiB')
       .addSelect('COALESCE(SUM(p.transfer_gb), 0)::text', 'transferGB')
       .where('p.customer_id = :customerId', { customerId })
-      .andWhere("p.kind = 'shared'");
+      .andWhere("p.kind = 'shared'")
+      .andWhere('p.deleted_at IS NULL');
     if (exceptPoolId) query.andWhere('p.id <> :exceptPoolId', { exceptPoolId });
     const row = await query.getRawOne<Record<keyof PoolSizes, string>>();
     if (!row) return { ...ZERO_SIZES };
@@ -107,8 +108,9 @@ export class PoolRepository {
     return manager.getRepository(Pool).save(pool);
   }
 
-  async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.getRepository(Pool).delete({ id });
+  /** A soft delete: the pool disappears from every query, its history stays. */
+  async delete(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.getRepository(Pool).update({ id }, { deletedAt: at });
   }
 
   async recordSizeChange(manager: EntityManager, change: Omit<PoolSizeChange, 'id'>): Promise<void> {

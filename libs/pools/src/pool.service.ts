@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, ConflictError, InvalidInputError, NotFoundError, Page, PageRequest, toPage } from '@carve/core';
-import { PG_CHECK_VIOLATION, PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
+import { PG_CHECK_VIOLATION, pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
 import { HostRepository } from '@carve/inventory';
 import { Actor, scopeOf } from '@carve/tenancy';
 import { EntityManager } from 'typeorm';
@@ -103,24 +103,19 @@ export class PoolService {
     );
   }
 
+  /** Deletes a pool without servers. Its size history stays, closed by a zero-size row, for billing. */
   async remove(actor: Actor, id: string): Promise<void> {
-    try {
-      await this.pools.transaction(async (manager) => {
-        const pool = await this.pools.lockInScope(scopeOf(actor), id, manager);
-        if (!pool) throw new NotFoundError('pool', id);
-        const servers = Math.max(pool.serverCount, await this.pools.liveServerCount(manager, id));
-        if (servers > 0) {
-          throw new ConflictError('pool_in_use', `Pool ${pool.name} still has ${servers} server(s). Delete them first.`, { serverCount: servers });
-        }
-        await this.pools.delete(manager, id);
-      });
-    } catch (error) {
-      // Deleted servers keep their rows (and their pool reference) for the record.
-      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
-        throw new ConflictError('pool_in_use', 'Records of servers that were in this pool still refer to it, so it cannot be deleted.', { serverCount: 0 });
+    await this.pools.transaction(async (manager) => {
+      const pool = await this.pools.lockInScope(scopeOf(actor), id, manager);
+      if (!pool) throw new NotFoundError('pool', id);
+      const servers = Math.max(pool.serverCount, await this.pools.liveServerCount(manager, id));
+      if (servers > 0) {
+        throw new ConflictError('pool_in_use', `Pool ${pool.name} still has ${servers} server(s). Delete them first.`, { serverCount: servers });
       }
-      throw error;
-    }
+      const now = this.clock.now();
+      await this.pools.recordSizeChange(manager, { poolId: pool.id, customerId: pool.customerId, ...ZERO_SIZES, effectiveAt: now, changedByUserId: actor.userId });
+      await this.pools.delete(manager, id, now);
+    });
   }
 
   /** Customers own their pools; operators name the customer they create one for. */
