@@ -30,6 +30,7 @@ import { Dom0OperationError } from './dom0-operation.error';
 import { Dom0Runner } from './dom0-runner';
 import { growFilesystemOffline } from './grow-filesystem';
 import { installImage, InstallImageOptions } from './install-image';
+import { releaseStaleWorkMount } from './mounted-volume';
 import { CounterSample, sampleCounters } from './sample-counters';
 
 const GiB = 1024 ** 3;
@@ -165,10 +166,14 @@ export class Dom0Client {
     return { grown, sizeBytes: wanted, filesystem: 'grown' };
   }
 
-  /** No-op when the LV is absent; `volume_in_use` while a domain or a mount has it. */
+  /**
+   * No-op when the LV is absent; `volume_in_use` while a domain or a foreign mount has it.
+   * A mount on carve's own work directory (a worker died mid image install) is released first.
+   */
   async removeVolume(name: string): Promise<{ removed: boolean }> {
     const command = lvRemoveCommand({ vg: this.vg, lv: name });
     if (!(await this.volumeExists(name))) return { removed: false };
+    await releaseStaleWorkMount(this.runner, this.mountRoot, name);
     await this.runner.run(command);
     return { removed: true };
   }
