@@ -106,3 +106,21 @@ it('undoes a create that fails permanently: no volumes, no domain, pool released
   const [pool] = await stack.api.db.query('SELECT allocated_memory_mib, server_count FROM pools WHERE id = $1', [tenant.poolId]);
   expect(pool).toEqual({ allocated_memory_mib: 0, server_count: 0 });
 });
+
+it('streams a job live as server-sent events until it finishes', async () => {
+  const ordered = await stack.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(stack, tenant.poolId) });
+  const stream = await stack.api.request('GET', `/v1/jobs/${ordered.body.job.id}/events`, { token: tenant.token });
+  expect(stream.status).toBe(200);
+  expect(String(stream.headers['content-type'])).toContain('text/event-stream');
+  const events = stream.text
+    .split('\n\n')
+    .filter((frame) => frame.includes('data:'))
+    .map((frame) => ({ type: /^event: (.+)$/m.exec(frame)?.[1], job: JSON.parse(/^data: (.+)$/m.exec(frame)![1]!) }));
+  // The stream saw the job change several times (its steps one by one) and ended with its end.
+  expect(events.length).toBeGreaterThan(3);
+  expect(events.every((e) => e.type === 'job')).toBe(true);
+  const versions = events.map((e) => e.job.version);
+  expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+  expect(events[events.length - 1]!.job.status).toBe('succeeded');
+  expect(events.some((e) => e.job.status === 'running')).toBe(true);
+});

@@ -51,6 +51,22 @@ export class JobService {
     }
   }
 
+  /**
+   * Every version of the job from now until it finishes, for a live stream. Between
+   * changes it yields the unchanged job every `heartbeatSeconds`, so idle connections stay
+   * open through proxies. Stops when the job is finished or `signal` aborts.
+   */
+  async *changes(actor: Actor, id: string, signal: AbortSignal, heartbeatSeconds = 25): AsyncGenerator<{ job: JobView; changed: boolean }> {
+    let version = -1;
+    while (!signal.aborted) {
+      const job = await this.follow(actor, id, version, version < 0 ? 0 : heartbeatSeconds);
+      if (signal.aborted) return;
+      yield { job, changed: job.version > version };
+      version = job.version;
+      if (TERMINAL.includes(job.status)) return;
+    }
+  }
+
   /** Only jobs no worker has started can be cancelled; the owner of the job type undoes its reservation in the same transaction. */
   async cancel(actor: Actor, id: string): Promise<JobView> {
     const job = await this.require(actor, id);

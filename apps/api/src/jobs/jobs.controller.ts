@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { JOB_STATUSES, JobService, JobStatus } from '@carve/jobs';
 import { Actor, CurrentActor } from '@carve/tenancy';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
 import { ReadRoute, WriteRoute } from '../http/api-docs.decorators';
 import { PageQuery, pageRequest } from '../http/page-query.dto';
 import { UuidParam } from '../http/uuid-param';
@@ -68,6 +69,31 @@ export class JobsController {
   get(@CurrentActor() actor: Actor, @UuidParam() id: string, @Query() query: FollowQuery): Promise<JobView> {
     if (query.afterVersion === undefined) return this.jobs.get(actor, id);
     return this.jobs.follow(actor, id, query.afterVersion, query.waitSeconds ?? 25);
+  }
+
+  @Get(':id/events')
+  @ReadRoute(404)
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'Server-sent events: a `job` event with the whole job at every change (steps included) until it finishes, ' +
+      'and a `heartbeat` event with the unchanged job every 25 s. The stream ends after the job has succeeded, failed or been cancelled.',
+  })
+  async events(@CurrentActor() actor: Actor, @UuidParam() id: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.jobs.get(actor, id); // another tenant's job is a 404 problem before the stream starts
+    const aborted = new AbortController();
+    reply.raw.on('close', () => aborted.abort());
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(reply.request.id) });
+    try {
+      for await (const { job, changed } of this.jobs.changes(actor, id, aborted.signal)) {
+        reply.raw.write(`event: ${changed ? 'job' : 'heartbeat'}\nid: ${job.version}\ndata: ${JSON.stringify(job)}\n\n`);
+      }
+    } catch (error) {
+      reply.raw.write(`event: error\ndata: ${JSON.stringify({ detail: (error as Error).message })}\n\n`);
+    } finally {
+      reply.raw.end();
+    }
   }
 
   @Post(':id/cancel')
