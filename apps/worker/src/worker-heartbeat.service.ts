@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { RedisConnection } from '@carve/redis';
+import { RedisConnection, workerHeartbeatKey } from '@carve/redis';
 
 const BEAT_EVERY_MS = 10_000;
 const BEAT_TTL_SECONDS = 30;
@@ -25,10 +25,10 @@ export class WorkerHeartbeat implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.redis.client.del(this.redis.key('workers', this.workerId)).catch(() => undefined);
+    await this.redis.client.del(workerHeartbeatKey(this.redis, this.workerId)).catch(() => undefined);
   }
 
   private async beat(): Promise<void> {
-    await this.redis.client.set(this.redis.key('workers', this.workerId), new Date().toISOString(), 'EX', BEAT_TTL_SECONDS);
+    await this.redis.client.set(workerHeartbeatKey(this.redis, this.workerId), new Date().toISOString(), 'EX', BEAT_TTL_SECONDS);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RedisConnection } from '@carve/redis';
+import { RedisConnection, workerHeartbeatKey } from '@carve/redis';
 
 /**
  * Which workers are alive: each worker process refreshes `<prefix>:workers:<workerId>`
@@ -13,7 +13,7 @@ export class WorkerLiveness {
   async alive(workerIds: string[]): Promise<Set<string>> {
     const ids = [...new Set(workerIds)];
     if (ids.length === 0) return new Set();
-    const values = await this.redis.client.mget(...ids.map((id) => this.redis.key('workers', id)));
+    const values = await this.redis.client.mget(...ids.map((id) => workerHeartbeatKey(this.redis, id)));
     return new Set(ids.filter((_, i) => values[i] !== null));
   }
 }

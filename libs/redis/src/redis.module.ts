@@ -31,3 +31,8 @@ export class RedisConnection implements OnApplicationShutdown {
 @Global()
 @Module({ providers: [RedisConnection], exports: [RedisConnection] })
 export class RedisModule {}
+
+/** Where a worker process announces that it is alive; the reconciler reads the same key. */
+export function workerHeartbeatKey(redis: RedisConnection, workerId: string): string {
+  return redis.key('workers', workerId);
+}
