@@ -66,9 +66,11 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         description varchar(200),
         archive_path varchar(255) NOT NULL,
         created_at timestamptz(3) NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        -- deleted images stay for the record of the servers installed from them
+        deleted_at timestamptz
       )`);
-    await db.query(`CREATE UNIQUE INDEX images_name_key ON images (lower(name))`);
+    await db.query(`CREATE UNIQUE INDEX images_name_key ON images (lower(name)) WHERE deleted_at IS NULL`);
 
     await db.query(`
       CREATE TABLE servers (

@@ -58,7 +58,7 @@ describe('images', () => {
 
     expect((await api.request('DELETE', `/v1/images/${created.body.id}`)).status).toBe(204);
     expectProblem(await api.request('GET', `/v1/images/${created.body.id}`, { token: viewer.token }), 404, 'not_found');
-    expect(await api.db.query('SELECT id FROM images WHERE id = $1', [created.body.id])).toEqual([]);
+    expect(await api.db.query('SELECT deleted_at IS NOT NULL AS deleted FROM images WHERE id = $1', [created.body.id])).toEqual([{ deleted: true }]);
   });
 
   it('customers cannot write (403), admins included', async () => {
@@ -136,9 +136,19 @@ describe('images', () => {
     expect(expectProblem(res, 409, 'image_in_use').detail).toContain('1 server');
     expect(await api.db.query('SELECT id FROM images WHERE id = $1', [image.id])).toEqual([{ id: image.id }]);
 
-    // A deleted server's record still refers to its image: still a 409, never a 500.
+    // Once its servers are deleted the image can go; their records keep referring to it.
     await api.db.query(`UPDATE servers SET state = 'deleted' WHERE image_id = $1`, [image.id]);
-    expectProblem(await api.request('DELETE', `/v1/images/${image.id}`), 409, 'image_in_use');
+    expect((await api.request('DELETE', `/v1/images/${image.id}`)).status).toBe(204);
+    expectProblem(await api.request('GET', `/v1/images/${image.id}`), 404, 'not_found');
+    expect(await api.db.query('SELECT deleted_at IS NOT NULL AS deleted FROM images WHERE id = $1', [image.id])).toEqual([{ deleted: true }]);
+    // A deleted image cannot be ordered, and its name is free again.
+    const order = await api.request('POST', '/v1/servers', {
+      token: customer.adminToken,
+      body: { name: 'after', poolId: pool.body.id, imageId: image.id, memoryMiB: 256, vcpus: 1, sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl x', disks: [{ label: 'root', sizeGiB: 1, filesystem: 'ext4', role: 'root' }] },
+    });
+    expect(expectProblem(order, 400, 'validation_failed').fields).toEqual([expect.objectContaining({ field: 'imageId' })]);
+    const again = await api.request('POST', '/v1/images', { body: { name: image.name, archivePath: '/var/lib/carve/images/debian-12.tar.gz' } });
+    expect(again.status).toBe(201);
   });
 
   it('answers 404 for an image that does not exist on every image route', async () => {

@@ -10,4 +10,6 @@ export class Image {
   @Column({ type: 'varchar', length: 255, name: 'archive_path' }) archivePath: string;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
+  /** Set when the operator deletes the image; servers installed from it keep referring to it. */
+  @Column({ type: 'timestamptz', name: 'deleted_at', nullable: true }) deletedAt: Date | null;
 }

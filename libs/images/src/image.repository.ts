@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { Image } from './image.entity';
 
 /** Images are the operator's catalog, shared by every customer: no tenant filter. */
@@ -11,17 +11,18 @@ export class ImageRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findById(id: string, manager?: EntityManager): Promise<Image | null> {
-    return (manager ?? this.db.manager).getRepository(Image).findOne({ where: { id } });
+    return (manager ?? this.db.manager).getRepository(Image).findOne({ where: { id, deletedAt: IsNull() } });
   }
 
   async lockById(id: string, manager: EntityManager): Promise<Image | null> {
-    return manager.getRepository(Image).createQueryBuilder('i').setLock('pessimistic_write').where('i.id = :id', { id }).getOne();
+    return manager.getRepository(Image).createQueryBuilder('i').setLock('pessimistic_write').where('i.id = :id', { id }).andWhere('i.deleted_at IS NULL').getOne();
   }
 
   async list(page: PageRequest, filter: { name?: string }): Promise<Image[]> {
     const query = this.db
       .getRepository(Image)
-      .createQueryBuilder('i');
+      .createQueryBuilder('i')
+      .where('i.deleted_at IS NULL');
     if (filter.name) query.andWhere('lower(i.name) = lower(:name)', { name: filter.name });
     newestFirst(query, page, 'i');
     return query.getMany();
@@ -43,8 +44,9 @@ export class ImageRepository {
     return rows[0]?.count ?? 0;
   }
 
-  async delete(id: string, manager: EntityManager): Promise<void> {
-    await manager.getRepository(Image).delete({ id });
+  /** A soft delete: the image leaves the catalog; servers installed from it keep their record. */
+  async delete(id: string, manager: EntityManager, at: Date): Promise<void> {
+    await manager.getRepository(Image).update({ id }, { deletedAt: at });
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError, Page, PageRequest, toPage } from '@carve/core';
-import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
+import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
 import { archivePathProblems } from './archive-path';
 import { Image } from './image.entity';
 import { ImageRepository } from './image.repository';
@@ -41,24 +41,17 @@ export class ImageService {
     );
   }
 
+  /** Takes the image out of the catalog once no live server uses it; deleted servers keep referring to it. */
   async remove(id: string): Promise<void> {
-    try {
-      await this.images.transaction(async (manager) => {
-        const image = await this.images.lockById(id, manager);
-        if (!image) throw new NotFoundError('image', id);
-        const servers = await this.images.liveServerCount(id, manager);
-        if (servers > 0) {
-          throw new ConflictError('image_in_use', `Image ${image.name} is used by ${servers} server(s); it can be deleted once they are gone.`, { serverCount: servers });
-        }
-        await this.images.delete(id, manager);
-      });
-    } catch (error) {
-      // Deleted servers keep their rows, and with them the image they were installed from.
-      if (pgErrorCode(error) === PG_FOREIGN_KEY_VIOLATION) {
-        throw new ConflictError('image_in_use', 'Records of deleted servers still refer to this image, so it cannot be deleted. Rename it instead.', { serverCount: 0 });
+    await this.images.transaction(async (manager) => {
+      const image = await this.images.lockById(id, manager);
+      if (!image) throw new NotFoundError('image', id);
+      const servers = await this.images.liveServerCount(id, manager);
+      if (servers > 0) {
+        throw new ConflictError('image_in_use', `Image ${image.name} is used by ${servers} server(s); it can be deleted once they are gone.`, { serverCount: servers });
       }
-      throw error;
-    }
+      await this.images.delete(id, manager, new Date());
+    });
   }
 
   private async saving<T>(name: string, work: () => Promise<T>): Promise<T> {

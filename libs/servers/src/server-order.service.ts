@@ -5,7 +5,7 @@ import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database'
 import { Image } from '@carve/images';
 import { JobDispatcher, JobRepository, JobType, toJobView, JobView } from '@carve/jobs';
 import { Actor } from '@carve/tenancy';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { checkOrderDisks, DiskRequest, inBootOrder } from './server-order.rules';
 import { ServerReservations } from './server-reservations';
 import { domainNameFor, volumeNameFor } from './server-naming';
@@ -114,7 +114,7 @@ export class ServerOrderService {
   }
 
   private async requireImage(manager: EntityManager, imageId: string): Promise<void> {
-    if (!(await manager.getRepository(Image).exists({ where: { id: imageId } }))) {
+    if (!(await manager.getRepository(Image).exists({ where: { id: imageId, deletedAt: IsNull() } }))) {
       throw new InvalidInputError([{ field: 'imageId', message: 'names no image; see GET /v1/images' }]);
     }
   }
