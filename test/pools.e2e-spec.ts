@@ -61,6 +61,11 @@ describe('ceilings', () => {
     await createPool(fresh.adminToken, { memoryMiB: 2048, vcpus: 2, diskGiB: 20, transferGB: 200 });
     const after = await api.request('GET', `/v1/customers/${fresh.id}/pool-ceiling`);
     expect(after.body).toMatchObject({ ...CEILING, used: { memoryMiB: 2048, vcpus: 2, diskGiB: 20, transferGB: 200 }, updatedAt: expect.any(String) });
+
+    // The customer reads its own ceiling (never another's: the token decides whose); operators use the per-customer route.
+    const own = await api.request('GET', '/v1/pool-ceiling', { token: fresh.adminToken });
+    expect(own.body).toEqual(after.body);
+    expectProblem(await api.request('GET', '/v1/pool-ceiling'), 403, 'forbidden');
   });
 
   it('without a ceiling, a shared pool is refused with a hint to ask the provider', async () => {
