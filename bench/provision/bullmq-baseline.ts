@@ -1,5 +1,6 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { startChild, type BenchChild, type ChildMessage } from './child-process';
 
 export interface BullBaseline {
   jobs: number;
@@ -7,30 +8,32 @@ export interface BullBaseline {
 }
 
 /**
- * Raw BullMQ: `count` jobs that do nothing, through one queue and one worker with carve's
- * worker concurrency, on the same Redis. The ceiling carve's job machinery is compared with.
+ * Raw BullMQ: `count` jobs that do nothing, through one queue; the Worker, with carve's
+ * worker concurrency, runs in a child process (raw-bull-worker.ts) as carve's worker does,
+ * and this process adds the jobs as the bench adds carve's no-op jobs. The ceiling carve's
+ * job machinery is compared with. The hooks let the caller measure the child while it lives.
  */
-export async function rawBullThroughput(redisUrl: string, prefix: string, count: number, concurrency: number): Promise<BullBaseline> {
+export async function rawBullThroughput(
+  redisUrl: string,
+  prefix: string,
+  count: number,
+  concurrency: number,
+  hooks: { started?: (child: BenchChild) => void; finished?: () => void } = {},
+): Promise<BullBaseline> {
+  const child = startChild('raw-bull-worker', 'bench/provision/raw-bull-worker.ts', [redisUrl, prefix, String(count), String(concurrency)], process.env);
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('noop', { connection, prefix });
-  let completed = 0;
-  let allDone: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (allDone = resolve));
-  const worker = new Worker('noop', async () => undefined, { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency, autorun: false });
-  worker.on('completed', () => {
-    completed += 1;
-    if (completed === count) allDone();
-  });
   try {
-    await worker.waitUntilReady();
-    const started = process.hrtime.bigint();
-    void worker.run();
+    await child.next('ready');
+    hooks.started?.(child);
+    const startedAtMs = Date.now();
     // Added one at a time, as carve's API adds each order's job.
     for (let i = 0; i < count; i += 1) await queue.add('noop', { i }, { removeOnComplete: true });
-    await done;
-    return { jobs: count, wallMs: Number(process.hrtime.bigint() - started) / 1e6 };
+    const done = await child.next<ChildMessage & { atMs: number }>('done', 120_000);
+    hooks.finished?.();
+    return { jobs: count, wallMs: done.atMs - startedAtMs };
   } finally {
-    await worker.close();
+    await child.stop();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     connection.disconnect();

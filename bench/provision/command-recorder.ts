@@ -13,7 +13,16 @@ export interface RecordedExec {
  */
 export class CommandRecorder {
   /** Every time a line ran, in order: a check such as `xl list <domain>` runs before and after its action. */
-  private readonly byLine = new Map<string, RecordedExec[]>();
+  private readonly byLine: Map<string, RecordedExec[]>;
+
+  constructor(entries: readonly [string, RecordedExec[]][] = []) {
+    this.byLine = new Map(entries);
+  }
+
+  /** What was recorded, as plain data: the worker child sends it to the bench over IPC. */
+  entries(): [string, RecordedExec[]][] {
+    return [...this.byLine];
+  }
 
   attach(pool: SshConnectionPool): void {
     const inner = pool.exec.bind(pool);

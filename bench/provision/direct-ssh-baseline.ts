@@ -1,8 +1,9 @@
 import { SshConnectionPool, type Dom0Target } from '@carve/xen';
-import type { SimHost } from '@carve/dom0-sim';
 import type { JobView } from '../../scripts/demo/api-types';
 import { runLimited } from '../timing';
 import type { CommandRecorder, RecordedExec } from './command-recorder';
+import type { SimEndpoint } from './sim-shape';
+import type { SimFleet } from './sim-fleet';
 
 export interface ServerScript {
   hostId: string;
@@ -34,13 +35,15 @@ export function scriptsFromJobs(jobs: readonly JobView[], hostIdOf: (job: JobVie
 }
 
 /**
- * The same commands without carve: a script sends each server's commands in order over
+ * The same commands without carve: a script (this process) sends each server's commands in order over
  * one pooled SSH connection per host (same channel limit), at most `perHost` servers of a
- * host at once, as carve's per-host job limit allows.
+ * host at once, as carve's per-host job limit allows, to simulated hosts in a child process
+ * of their own, fresh, as carve's were.
  */
 export async function replayDirect(
   scripts: readonly ServerScript[],
-  sims: ReadonlyMap<string, SimHost>,
+  sims: ReadonlyMap<string, SimEndpoint>,
+  fleet: SimFleet,
   privateKey: string,
   options: { perHost: number; maxChannelsPerHost: number },
 ): Promise<DirectBaseline> {
@@ -67,7 +70,7 @@ export async function replayDirect(
       ),
     );
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const domainsRunning = [...sims.values()].reduce((n, sim) => n + sim.state.domains.filter((d) => d.domid !== 0).length, 0);
+    const domainsRunning = await fleet.domainsRunning();
     return { commands, wallMs, exitCodeMismatches: mismatches, domainsRunning };
   } finally {
     await pool.close();

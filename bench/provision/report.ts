@@ -25,3 +25,24 @@ export function printReport(title: string, rows: readonly Row[]): void {
     ),
   );
 }
+
+/** CPU each process used in one phase, in % of one core over the phase's wall time. */
+export interface CpuRow {
+  phase: string;
+  wallMs: number;
+  percent: ReadonlyMap<string, number>;
+  machineBusyPercent: number;
+}
+
+/** Where the two cores went in each phase: what dominates when a target is missed. */
+export function printCpuReport(rows: readonly CpuRow[]): void {
+  const names = [...new Set(rows.flatMap((r) => [...r.percent.keys()]))];
+  console.log(`\nCPU per process and phase, % of one core (machine busy: % of all cores)\n`);
+  console.log(
+    textTable(
+      ['phase', 'wall', ...names, 'machine busy'],
+      rows.map((r) => [r.phase, ms(r.wallMs), ...names.map((n) => (r.percent.has(n) ? `${r.percent.get(n)!.toFixed(0)}%` : '')), `${r.machineBusyPercent.toFixed(0)}%`]),
+      [1, ...names.map((_, i) => i + 2), names.length + 2],
+    ),
+  );
+}
