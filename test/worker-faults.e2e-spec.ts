@@ -20,9 +20,13 @@ function workerEnv(): NodeJS.ProcessEnv {
   };
 }
 
+const spawned: ChildProcess[] = [];
+
 /** The real worker app in its own process, so it can be killed like a crashed one. */
 function spawnWorker(): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], { env: workerEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], { env: workerEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  spawned.push(child);
+  return child;
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -38,7 +42,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 beforeAll(async () => {
   stack = await startStack({ hosts: 1, worker: false, env: { JOB_LOCK_MS: '1500', JOB_ATTEMPTS: '3' } });
 });
-afterAll(() => stack.close());
+afterAll(async () => {
+  // Whatever happened in a test, no worker process outlives the file.
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await stack.close();
+});
 
 it('finishes a create after the worker is killed with SIGKILL in the middle of it: no orphans, exact accounting', async () => {
   const sim = stack.hosts[0]!.sim;
