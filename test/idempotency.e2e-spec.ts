@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import { TEST_REDIS_URL } from '@carve/testing';
 import { ApiHarness, startApiHarness } from './support/api-harness';
 import { createCustomer, customerName, email } from './support/fixtures';
 import { expectProblem, problemFields } from './support/problem-assertions';
@@ -93,6 +95,12 @@ describe('Idempotency-Key', () => {
     const againA = await api.request('POST', '/v1/tokens', { token: a.adminToken, body: { name: 'deploy' }, headers: withKey(key) });
     expect(againA.headers['idempotent-replayed']).toBe('true');
     expect(againA.body.id).toBe(fromA.body.id);
+    // The secret is shown once: neither the replay nor the stored copy in Redis holds it.
+    expect(fromA.body.token).toMatch(/^carve_/);
+    expect(againA.body.token).toBeNull();
+    expect(againA.body.tokenNotReplayed).toMatch(/shown once/);
+    const stored = await redisValues(api.config.redisPrefix);
+    expect(stored.some((value) => value.includes(fromA.body.token))).toBe(false);
   });
 
   it('behaves normally without the header', async () => {
@@ -184,3 +192,15 @@ describe('Idempotency-Key', () => {
     expect(mutating).toBeGreaterThan(5);
   });
 });
+
+/** Every string value under a Redis prefix (the idempotency store included). */
+async function redisValues(prefix: string): Promise<string[]> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    const values = await Promise.all(keys.map(async (key) => ((await redis.type(key)) === 'string' ? ((await redis.get(key)) ?? '') : '')));
+    return values;
+  } finally {
+    redis.disconnect();
+  }
+}

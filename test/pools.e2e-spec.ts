@@ -383,6 +383,22 @@ describe('dedicated pools', () => {
     expect(rename.body.name).toBe('metal');
   });
 
+  it('keeps a host with a dedicated pool with its customer: re-dedicating or sharing it is 409 until the pool is gone', async () => {
+    const host = await createHost(api, { dedicatedCustomerId: acme.id });
+    const pool = await api.request('POST', '/v1/pools', { token: acme.adminToken, body: { name: `dedicated-${counter++}`, kind: 'dedicated', hostId: host.id } });
+    expect(pool.status).toBe(201);
+    for (const dedicatedCustomerId of [globex.id, null]) {
+      const res = await api.request('PATCH', `/v1/hosts/${host.id}`, { body: { dedicatedCustomerId } });
+      expectProblem(res, 409, 'host_has_dedicated_pool');
+      expect(problemFields(res)).toEqual(['dedicatedCustomerId']);
+    }
+    expect((await api.request('GET', `/v1/hosts/${host.id}`)).body.dedicatedCustomerId).toBe(acme.id);
+    expect((await api.request('DELETE', `/v1/pools/${pool.body.id}`, { token: acme.adminToken })).status).toBe(204);
+    const moved = await api.request('PATCH', `/v1/hosts/${host.id}`, { body: { dedicatedCustomerId: globex.id } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.dedicatedCustomerId).toBe(globex.id);
+  });
+
   it("refuses a host dedicated to someone else, a shared host, an unknown host, and a host that is not active", async () => {
     const theirs = await createHost(api, { dedicatedCustomerId: globex.id });
     const sharedHost = await createHost(api);

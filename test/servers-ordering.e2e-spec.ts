@@ -202,3 +202,29 @@ describe('changes queued behind each other', () => {
     expect(second.body.code).toBe('switch_root_pending');
   });
 });
+
+describe('resizing memory and vCPUs together', () => {
+  it('changes both or neither: a vCPU count beyond the pool leaves memory as it was', async () => {
+    const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 2, diskGiB: 200 });
+    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
+    const id = ordered.body.server.id;
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded' WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE servers SET state = 'stopped' WHERE id = $1`, [id]);
+    const before = await counts(t.poolId);
+    const jobsBefore = await stack.api.db.query('SELECT count(*)::int AS n FROM jobs WHERE server_id = $1', [id]);
+
+    const refused = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 4096, vcpus: 8 } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('pool_exhausted');
+    expect(await counts(t.poolId)).toEqual(before);
+    expect((await stack.api.request('GET', `/v1/servers/${id}`, { token: t.token })).body).toMatchObject({ memoryMiB: 1024, vcpus: 1 });
+    expect(await stack.api.db.query('SELECT count(*)::int AS n FROM jobs WHERE server_id = $1', [id])).toEqual(jobsBefore);
+
+    // An unchanged value is left alone rather than refusing the other.
+    const accepted = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 2048, vcpus: 1 } });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ memory: 'next-boot', server: { memoryMiB: 2048, vcpus: 1 } });
+    expect(accepted.body.vcpus).toBeUndefined();
+    expect(accepted.body.jobs.map((j: { type: string }) => j.type)).toEqual(['server.resize-memory']);
+  });
+});

@@ -34,6 +34,16 @@ export class HostRepository {
     return query.getMany();
   }
 
+  /**
+   * Who is on a host: the customer of a live dedicated pool on it, and the customers of its
+   * live servers. By table name: pools and servers build on the inventory, not the reverse.
+   */
+  async occupants(hostId: string, manager: EntityManager): Promise<{ dedicatedPoolCustomerId: string | null; serverCustomerIds: string[] }> {
+    const pools: { customer_id: string }[] = await manager.query(`SELECT customer_id FROM pools WHERE host_id = $1 AND deleted_at IS NULL`, [hostId]);
+    const servers: { customer_id: string }[] = await manager.query(`SELECT DISTINCT customer_id FROM servers WHERE host_id = $1 AND state <> 'deleted'`, [hostId]);
+    return { dedicatedPoolCustomerId: pools[0]?.customer_id ?? null, serverCustomerIds: servers.map((r) => r.customer_id) };
+  }
+
   async customerExists(customerId: string): Promise<boolean> {
     const rows: unknown[] = await this.db.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
     return rows.length > 0;

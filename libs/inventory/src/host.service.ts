@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError, Page, PageRequest, toPage } from '@carve/core';
 import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
 import { allocatableMemoryMiB, hostCapacity, HostCapacity, vcpuCapacity } from './host-capacity';
+import { EntityManager } from 'typeorm';
 import { Host } from './host.entity';
 import { HostFilter, HostRepository } from './host.repository';
 
@@ -65,6 +66,9 @@ export class HostService {
         const host = await this.hosts.lockById(id, manager);
         if (!host) throw new NotFoundError('host', id);
         const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+        if ('dedicatedCustomerId' in defined && defined.dedicatedCustomerId !== host.dedicatedCustomerId) {
+          await this.checkRededication(host, (defined.dedicatedCustomerId as string | null) ?? null, manager);
+        }
         Object.assign(host, defined);
         await this.checkConsistent(host);
         return this.hosts.save(host, manager);
@@ -80,6 +84,26 @@ export class HostService {
       `Host ${host.name} still has ${host.serverCount} server(s). Set its status to draining, move or delete its servers, then delete it.`,
       { serverCount: host.serverCount },
     );
+  }
+
+  /**
+   * A host changes hands only when nothing of another tenant is on it: a dedicated pool
+   * claims the whole host, and servers of other customers would end up on someone's
+   * dedicated machine.
+   */
+  private async checkRededication(host: Host, to: string | null, manager: EntityManager): Promise<void> {
+    const occupants = await this.hosts.occupants(host.id, manager);
+    if (occupants.dedicatedPoolCustomerId !== null) {
+      throw new ConflictError('host_has_dedicated_pool', `Host ${host.name} carries a dedicated pool of its customer; that pool must be deleted before the host is shared or given to another customer.`, {
+        fields: [{ field: 'dedicatedCustomerId', message: 'cannot change while a dedicated pool uses the host' }],
+      });
+    }
+    const others = occupants.serverCustomerIds.filter((c) => c !== to);
+    if (to !== null && others.length > 0) {
+      throw new ConflictError('host_has_other_servers', `Host ${host.name} runs servers of ${others.length} other customer(s); move or delete them before dedicating it.`, {
+        fields: [{ field: 'dedicatedCustomerId', message: 'other customers have servers on this host' }],
+      });
+    }
   }
 
   /** Rules that span fields, or the host's current allocation. */

@@ -19,9 +19,11 @@ interface JobRequest<T extends JobType = JobType> {
   params: JobParams[T];
 }
 
-export interface ResizeResult extends AcceptedChange {
-  /** live: applied to the running domain; next-boot: written to its config, applied when it next starts. */
-  applied: 'live' | 'next-boot';
+export interface ResizeResult {
+  server: AcceptedChange['server'];
+  jobs: AcceptedChange['job'][];
+  /** For each resource changed: live (applied to the running domain) or next-boot (in its config, applied when it next starts). */
+  applied: { memory?: 'live' | 'next-boot'; vcpus?: 'live' | 'next-boot' };
 }
 
 /**
@@ -50,40 +52,43 @@ export class ServerActionsService {
     return this.request(actor, id, 'reboot', async () => ({ type: JobType.RebootServer, params: {} }));
   }
 
-  /** Memory: live with xl mem-set up to maxmem on a running server; above maxmem, maxmem grows too and it applies at the next boot. */
-  async resizeMemory(actor: Actor, id: string, memoryMiB: number): Promise<ResizeResult> {
-    let applied: ResizeResult['applied'] = 'next-boot';
-    const accepted = await this.request(actor, id, 'resize', async (manager, server) => {
-      const previous = { previousMemoryMiB: server.memoryMiB, previousMaxMemoryMiB: server.maxMemoryMiB, previousPendingReboot: server.pendingReboot };
-      const { previousMemoryMiB } = previous;
-      if (memoryMiB === previousMemoryMiB) throw new ConflictError('no_change', `The server already has ${memoryMiB} MiB.`);
-      await this.reservations.adjust(manager, server, { memoryMiB: memoryMiB - previousMemoryMiB, vcpus: 0, diskGiB: 0 });
-      const live = server.state === 'running' && memoryMiB <= server.maxMemoryMiB;
-      applied = live ? 'live' : 'next-boot';
-      server.memoryMiB = memoryMiB;
-      server.maxMemoryMiB = Math.max(server.maxMemoryMiB, memoryMiB);
-      if (!live && server.state === 'running') server.pendingReboot = true;
+  /**
+   * Memory and/or vCPUs, in one transaction (both change or neither). Each applies live
+   * (xl mem-set / vcpu-set) up to the server's maximum on a running server; above it the
+   * maximum grows too and the change applies at the next boot. A value the server already
+   * has is left alone; asking for no change at all is a 409.
+   */
+  async resize(actor: Actor, id: string, wanted: { memoryMiB?: number; vcpus?: number }): Promise<ResizeResult> {
+    const applied: ResizeResult['applied'] = {};
+    const accepted = await this.requestJobs(actor, id, 'resize', async (manager, server) => {
+      const memoryMiB = wanted.memoryMiB !== undefined && wanted.memoryMiB !== server.memoryMiB ? wanted.memoryMiB : undefined;
+      const vcpus = wanted.vcpus !== undefined && wanted.vcpus !== server.vcpus ? wanted.vcpus : undefined;
+      if (memoryMiB === undefined && vcpus === undefined) {
+        throw new ConflictError('no_change', `The server already has ${server.memoryMiB} MiB and ${server.vcpus} vCPUs.`);
+      }
+      const previousPendingReboot = server.pendingReboot;
+      await this.reservations.adjust(manager, server, { memoryMiB: (memoryMiB ?? server.memoryMiB) - server.memoryMiB, vcpus: (vcpus ?? server.vcpus) - server.vcpus, diskGiB: 0 });
+      const jobs: JobRequest[] = [];
+      if (memoryMiB !== undefined) {
+        const previous = { previousMemoryMiB: server.memoryMiB, previousMaxMemoryMiB: server.maxMemoryMiB, previousPendingReboot };
+        const live = server.state === 'running' && memoryMiB <= server.maxMemoryMiB;
+        applied.memory = live ? 'live' : 'next-boot';
+        server.memoryMiB = memoryMiB;
+        server.maxMemoryMiB = Math.max(server.maxMemoryMiB, memoryMiB);
+        if (!live && server.state === 'running') server.pendingReboot = true;
+        jobs.push({ type: JobType.ResizeMemory, params: { memoryMiB, ...previous, live } });
+      }
+      if (vcpus !== undefined) {
+        const previous = { previousVcpus: server.vcpus, previousMaxVcpus: server.maxVcpus, previousPendingReboot };
+        const live = server.state === 'running' && vcpus <= server.maxVcpus;
+        applied.vcpus = live ? 'live' : 'next-boot';
+        server.vcpus = vcpus;
+        server.maxVcpus = Math.max(server.maxVcpus, vcpus);
+        if (!live && server.state === 'running') server.pendingReboot = true;
+        jobs.push({ type: JobType.ResizeVcpus, params: { vcpus, ...previous, live } });
+      }
       await this.servers.saveServer(server, manager);
-      return { type: JobType.ResizeMemory, params: { memoryMiB, ...previous, live } };
-    });
-    return { ...accepted, applied };
-  }
-
-  /** vCPUs: live with xl vcpu-set up to maxvcpus on a running server; above it, at the next boot. */
-  async resizeVcpus(actor: Actor, id: string, vcpus: number): Promise<ResizeResult> {
-    let applied: ResizeResult['applied'] = 'next-boot';
-    const accepted = await this.request(actor, id, 'resize', async (manager, server) => {
-      const previous = { previousVcpus: server.vcpus, previousMaxVcpus: server.maxVcpus, previousPendingReboot: server.pendingReboot };
-      const { previousVcpus } = previous;
-      if (vcpus === previousVcpus) throw new ConflictError('no_change', `The server already has ${vcpus} vCPUs.`);
-      await this.reservations.adjust(manager, server, { memoryMiB: 0, vcpus: vcpus - previousVcpus, diskGiB: 0 });
-      const live = server.state === 'running' && vcpus <= server.maxVcpus;
-      applied = live ? 'live' : 'next-boot';
-      server.vcpus = vcpus;
-      server.maxVcpus = Math.max(server.maxVcpus, vcpus);
-      if (!live && server.state === 'running') server.pendingReboot = true;
-      await this.servers.saveServer(server, manager);
-      return { type: JobType.ResizeVcpus, params: { vcpus, ...previous, live } };
+      return jobs;
     });
     return { ...accepted, applied };
   }
@@ -182,18 +187,29 @@ export class ServerActionsService {
   }
 
   private async request(actor: Actor, id: string, action: ServerAction, plan: (manager: EntityManager, server: Server) => Promise<JobRequest>): Promise<AcceptedChange> {
-    let accepted: AcceptedChange;
+    const { server, jobs } = await this.requestJobs(actor, id, action, async (manager, locked) => [await plan(manager, locked)]);
+    return { server, job: jobs[0]! };
+  }
+
+  /** Locks the server, checks the state machine, lets `plan` change it, and queues its jobs in order, all in one transaction. */
+  private async requestJobs(actor: Actor, id: string, action: ServerAction, plan: (manager: EntityManager, server: Server) => Promise<JobRequest[]>): Promise<Omit<ResizeResult, 'applied'>> {
+    let accepted: Omit<ResizeResult, 'applied'>;
     try {
       accepted = await this.servers.transaction(async (manager) => {
         const server = await this.servers.lockInScope(scopeOf(actor), id, manager);
         if (!server) throw new NotFoundError('server', id);
         assertActionAllowed(server.state, action);
-        const { type, params } = await plan(manager, server);
-        const job = await this.jobs.insert(
-          { customerId: server.customerId, serverId: server.id, hostId: server.hostId, type, params: params as Record<string, unknown>, requestedByUserId: actor.userId },
-          manager,
-        );
-        return { server: toServerView(server, await this.servers.disksOf([server.id], manager)), job: toJobView(job) };
+        const requests = await plan(manager, server);
+        const jobs = [];
+        for (const { type, params } of requests) {
+          jobs.push(
+            await this.jobs.insert(
+              { customerId: server.customerId, serverId: server.id, hostId: server.hostId, type, params: params as Record<string, unknown>, requestedByUserId: actor.userId },
+              manager,
+            ),
+          );
+        }
+        return { server: toServerView(server, await this.servers.disksOf([server.id], manager)), jobs: jobs.map(toJobView) };
       });
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === 'server_disks_label_key') {

@@ -95,7 +95,8 @@ export class ServerReservations {
   private async candidates(manager: EntityManager, pool: Pool): Promise<Host[]> {
     const repo = manager.getRepository(Host);
     if (pool.kind === 'dedicated') {
-      return repo.find({ where: { id: pool.hostId!, status: 'active' } });
+      // The host must still be dedicated to the pool's customer (the operator cannot re-dedicate it while the pool lives, but check anyway).
+      return repo.find({ where: { id: pool.hostId!, status: 'active', dedicatedCustomerId: pool.customerId } });
     }
     return repo.createQueryBuilder('h').where(`h.status = 'active'`).andWhere('h.dedicated_customer_id IS NULL').getMany();
   }

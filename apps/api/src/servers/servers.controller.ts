@@ -78,18 +78,8 @@ export class ServersController {
     if (body.memoryMiB === undefined && body.vcpus === undefined) {
       throw new InvalidInputError([{ field: 'memoryMiB', message: 'give memoryMiB, vcpus or both' }]);
     }
-    const result: ResizeAcceptedDoc = { server: undefined as never, jobs: [] };
-    if (body.memoryMiB !== undefined) {
-      const memory = await this.actions.resizeMemory(actor, id, body.memoryMiB);
-      Object.assign(result, { server: memory.server, memory: memory.applied });
-      result.jobs.push(memory.job);
-    }
-    if (body.vcpus !== undefined) {
-      const vcpus = await this.actions.resizeVcpus(actor, id, body.vcpus);
-      Object.assign(result, { server: vcpus.server, vcpus: vcpus.applied });
-      result.jobs.push(vcpus.job);
-    }
-    return result;
+    const { server, jobs, applied } = await this.actions.resize(actor, id, body);
+    return { server, jobs, ...applied };
   }
 
   @Post(':id/disks')

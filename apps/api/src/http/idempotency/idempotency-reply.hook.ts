@@ -43,7 +43,7 @@ export class IdempotencyReplyHook implements OnModuleInit {
       const body = payload === undefined || payload === null ? '' : typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       // A 5xx says nothing about the request (retry it); a stream cannot be kept.
       if (reply.statusCode >= 500 || body === undefined) await this.store.release(state.redisKey, state.marker);
-      else await this.store.complete(state.redisKey, state.marker, { status: reply.statusCode, headers: replayedHeaders(reply), body });
+      else await this.store.complete(state.redisKey, state.marker, { status: reply.statusCode, headers: replayedHeaders(reply), body: withoutSecrets(body) });
     } catch (error) {
       // The change is made: answering it matters more than remembering it. The marker expires on its own.
       this.logger.warn({ msg: 'could not store idempotent response', requestId: request.id, err: error instanceof Error ? error.message : String(error) });
@@ -59,4 +59,21 @@ function replayedHeaders(reply: FastifyReply): StoredResponse['headers'] {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return headers;
+}
+
+/**
+ * An issued API token is shown once: the stored copy of a response never holds the secret
+ * (Redis is not where tokens live), so a replay says the token was issued and where to look.
+ */
+export function withoutSecrets(body: string): string {
+  if (!body.includes('"token"')) return body;
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { token?: unknown }).token === 'string') {
+      return JSON.stringify({ ...(parsed as object), token: null, tokenNotReplayed: 'The token was shown once, in the first answer. Revoke it and issue another if it was lost.' });
+    }
+  } catch {
+    // not JSON: nothing to redact
+  }
+  return body;
 }
