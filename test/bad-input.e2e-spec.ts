@@ -309,6 +309,14 @@ describe('access across roles and tenants', () => {
     }
   });
 
+  it('a crafted list cursor -> 400 naming query.cursor, never a 500', async () => {
+    for (const raw of ['2020-01-01T00:00:00.000Z|------------------------------------', `-271821-04-20T00:00:00.000Z|${'6f1c1a52-8c3e-4c43-9a57-0d7e6b0a1f00'}`, 'garbage']) {
+      const res = await api.request('GET', `/v1/customers?cursor=${Buffer.from(raw).toString('base64url')}`);
+      expectProblem(res, 400, 'validation_failed');
+      expect(problemFields(res)).toEqual(['query.cursor']);
+    }
+  });
+
   it('a form-encoded body -> 415 unsupported_media_type', async () => {
     const res = await api.request('POST', '/v1/customers', { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expectProblem(res, 415, 'unsupported_media_type');

@@ -139,6 +139,15 @@ describe('tokens (customer admin)', () => {
     expect((await api.request('GET', '/v1/tokens', { token: customer.adminToken })).status).toBe(200);
   });
 
+  it("lets the operator revoke a customer's leaked token without suspending the account", async () => {
+    const customer = await createCustomer(api);
+    const leaked = await api.request('POST', '/v1/tokens', { token: customer.adminToken, body: { name: 'leaked' } });
+    const revoked = await api.request('DELETE', `/v1/tokens/${leaked.body.id}`);
+    expect(revoked.status).toBe(200);
+    expectProblem(await api.request('GET', '/v1/users', { token: leaked.body.token }), 401, 'unauthenticated');
+    expect((await api.request('GET', '/v1/users', { token: customer.adminToken })).status).toBe(200);
+  });
+
   it('refuses an expired token', async () => {
     const customer = await createCustomer(api);
     const issued = await api.request('POST', '/v1/tokens', { token: customer.adminToken, body: { name: 'short', expiresAt: '2099-01-01T00:00:00Z' } });

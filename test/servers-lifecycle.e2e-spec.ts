@@ -77,6 +77,10 @@ it('builds, changes and deletes a server on the Dom0, with every step on its job
   expect(pool).toEqual({ allocated_memory_mib: 0, allocated_vcpus: 0, allocated_disk_gib: 0, server_count: 0 });
   const [host] = await stack.api.db.query('SELECT allocated_memory_mib, allocated_disk_gib, server_count FROM hosts WHERE id = $1', [stack.hosts[0]!.id]);
   expect(host).toEqual({ allocated_memory_mib: 0, allocated_disk_gib: 0, server_count: 0 });
+  // The deleted server's record still names the host: it can be retired, not deleted.
+  const removeHost = await stack.api.request('DELETE', `/v1/hosts/${stack.hosts[0]!.id}`);
+  expect(removeHost.status).toBe(409);
+  expect(removeHost.body.code).toBe('host_has_history');
 });
 
 it('runs one server\'s jobs in the order asked', async () => {

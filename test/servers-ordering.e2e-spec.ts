@@ -228,3 +228,19 @@ describe('resizing memory and vCPUs together', () => {
     expect(accepted.body.jobs.map((j: { type: string }) => j.type)).toEqual(['server.resize-memory']);
   });
 });
+
+describe('disk positions', () => {
+  it('gives an added disk the first free xvd letter, so remove/add cycles never run out of letters', async () => {
+    const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 500 });
+    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
+    const id = ordered.body.server.id;
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded' WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE servers SET state = 'stopped' WHERE id = $1`, [id]);
+    await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
+    // xvdc (data) goes away, as if its remove job had run.
+    await stack.api.db.query(`UPDATE server_disks SET state = 'removed' WHERE server_id = $1 AND label = 'data'`, [id]);
+    const added = await stack.api.request('POST', `/v1/servers/${id}/disks`, { token: t.token, body: { label: 'logs', sizeGiB: 5, filesystem: 'ext4', role: 'data' } });
+    expect(added.status).toBe(202);
+    expect(added.body.server.disks.find((d: { label: string }) => d.label === 'logs').device).toBe('xvdc');
+  });
+});

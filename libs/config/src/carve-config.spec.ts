@@ -66,6 +66,12 @@ describe('loadConfig', () => {
     expect(error.message).toContain(`got "${value}"`);
   });
 
+  it('never repeats a password from a rejected URL', () => {
+    const error = configError({ ...VALID, DATABASE_URL: 'mysql://carve:hunter2@db/carve' });
+    expect(error.message).not.toContain('hunter2');
+    expect(error.problems[0]?.received).toBe('mysql://carve:***@db/carve');
+  });
+
   it.each(['0', '65536', 'abc', '80.5', '-1', '3000x', '1e3'])('rejects PORT=%s as an integer from 1 to 65535', (port) => {
     const error = configError({ ...VALID, PORT: port });
     expect(error.problems).toEqual([{ variable: 'PORT', expected: 'an integer from 1 to 65535', received: port }]);

@@ -26,7 +26,7 @@ export class EnvReader {
     } catch {
       // reported below
     }
-    this.problems.push({ variable: name, expected: form, received: value });
+    this.problems.push({ variable: name, expected: form, received: value.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@') });
     return undefined;
   }
 

@@ -1,6 +1,7 @@
 import { InvalidInputError } from './carve-error';
 
 export const MAX_PAGE_SIZE = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const DEFAULT_PAGE_SIZE = 50;
 
 export interface PageRequest {
@@ -23,7 +24,8 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso ?? '');
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+  const year = createdAt.getUTCFullYear();
+  if (!id || Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999 || !UUID.test(id)) {
     throw new InvalidInputError([{ field: 'query.cursor', message: 'is not a cursor this API returned' }]);
   }
   return { createdAt, id };

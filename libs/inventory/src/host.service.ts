@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError, NotFoundError, Page, PageRequest, toPage } from '@carve/core';
-import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
+import { pgConstraint, pgErrorCode, PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION } from '@carve/database';
 import { allocatableMemoryMiB, hostCapacity, HostCapacity, vcpuCapacity } from './host-capacity';
 import { EntityManager } from 'typeorm';
 import { Host } from './host.entity';
@@ -78,7 +78,13 @@ export class HostService {
 
   async remove(id: string): Promise<void> {
     const host = await this.get(id);
-    if (await this.hosts.deleteIfEmpty(id)) return;
+    try {
+      if (await this.hosts.deleteIfEmpty(id)) return;
+    } catch (error) {
+      if (pgErrorCode(error) !== PG_FOREIGN_KEY_VIOLATION) throw error;
+      // Deleted servers and pools keep their rows (billing, audit), and they name their host.
+      throw new ConflictError('host_has_history', `Servers or pools that lived on host ${host.name} still refer to it. Set its status to retired instead; it then takes nothing new.`);
+    }
     throw new ConflictError(
       'host_in_use',
       `Host ${host.name} still has ${host.serverCount} server(s). Set its status to draining, move or delete its servers, then delete it.`,

@@ -20,9 +20,19 @@ export interface ClassifiedError {
   message: string;
 }
 
+/**
+ * PostgreSQL failures that say nothing about the request: the server went away, or two
+ * transactions collided. Failing the job for them would undo a server that is fine.
+ */
+const TRANSIENT_DATABASE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '40001', '40P01', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+
 /** Transport and Dom0 errors carry `transient` and `code`; anything unknown is treated as permanent, so a bug never loops. */
 export function classifyError(error: unknown): ClassifiedError {
-  const e = error as { transient?: unknown; code?: unknown; message?: unknown };
+  const e = error as { transient?: unknown; code?: unknown; message?: unknown; driverError?: { code?: unknown } };
+  const databaseCode = typeof e?.driverError?.code === 'string' ? e.driverError.code : typeof e?.code === 'string' ? e.code : '';
+  if (e?.transient === undefined && TRANSIENT_DATABASE_CODES.has(databaseCode)) {
+    return { transient: true, code: 'database_unavailable', message: typeof e?.message === 'string' ? e.message : String(error) };
+  }
   return {
     transient: e?.transient === true,
     // Transport errors say DOM0_HOST_UNREACHABLE; jobs show every code in one style: host_unreachable.

@@ -26,6 +26,13 @@ export interface ResizeResult {
   applied: { memory?: 'live' | 'next-boot'; vcpus?: 'live' | 'next-boot' };
 }
 
+/** The first free xvd letter, so removing and adding disks never runs past xvdz. */
+function lowestFreePosition(taken: number[]): number {
+  let position = 0;
+  while (taken.includes(position)) position++;
+  return position;
+}
+
 /**
  * Everything a customer does to an existing server. Each request locks the server row,
  * checks the state machine, adjusts reservations, and queues one job in the server's
@@ -132,7 +139,7 @@ export class ServerActionsService {
             inodes: request.inodes ?? null,
             bytesPerInode: request.bytesPerInode ?? null,
             volumeName: volumeNameFor(server.domainName, request.label),
-            position: Math.max(...disks.map((d) => d.position)) + 1,
+            position: lowestFreePosition(disks.map((d) => d.position)),
             state: 'pending',
           },
         ],

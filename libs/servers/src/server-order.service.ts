@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, ForbiddenError, InvalidInputError } from '@carve/core';
 import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
-import { Image } from '@carve/images';
 import { JobDispatcher, JobRepository, JobType, toJobView, JobView } from '@carve/jobs';
 import { Actor } from '@carve/tenancy';
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { checkOrderDisks, DiskRequest, inBootOrder } from './server-order.rules';
 import { ServerReservations } from './server-reservations';
 import { domainNameFor, volumeNameFor } from './server-naming';
@@ -114,7 +113,9 @@ export class ServerOrderService {
   }
 
   private async requireImage(manager: EntityManager, imageId: string): Promise<void> {
-    if (!(await manager.getRepository(Image).exists({ where: { id: imageId, deletedAt: IsNull() } }))) {
+    // KEY SHARE: an image cannot be deleted between this check and the order's commit.
+    const found: unknown[] = await manager.query('SELECT 1 FROM images WHERE id = $1 AND deleted_at IS NULL FOR KEY SHARE', [imageId]);
+    if (found.length === 0) {
       throw new InvalidInputError([{ field: 'imageId', message: 'names no image; see GET /v1/images' }]);
     }
   }

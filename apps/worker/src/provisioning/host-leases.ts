@@ -7,6 +7,7 @@ const ACQUIRE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if redis.call('ZSCORE', KEYS[1], ARGV[3]) then
   redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
   return 1
 end
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[4]) then
@@ -38,7 +39,8 @@ export class HostLeases {
   }
 
   async renew(hostId: string, jobId: string, nowMs = Date.now()): Promise<void> {
-    await this.redis.client.zadd(this.redis.key('host-leases', hostId), 'XX', nowMs + HostLeases.LEASE_MS, jobId);
+    const key = this.redis.key('host-leases', hostId);
+    await this.redis.client.multi().zadd(key, 'XX', nowMs + HostLeases.LEASE_MS, jobId).pexpire(key, HostLeases.LEASE_MS * 2).exec();
   }
 
   async release(hostId: string, jobId: string): Promise<void> {

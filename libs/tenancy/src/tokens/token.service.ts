@@ -93,7 +93,8 @@ export class TokenService {
 
   async revoke(actor: Actor, id: string): Promise<TokenView> {
     const token = await this.tokens.findInScope(scopeOf(actor), id);
-    if (!token || token.customerId !== actor.customerId) throw new NotFoundError('token', id);
+    // Operators see every tenant's tokens and can revoke a leaked one; customers only their own.
+    if (!token || (actor.role !== 'operator' && token.customerId !== actor.customerId)) throw new NotFoundError('token', id);
     if (actor.role === 'viewer' && token.userId !== actor.userId) throw new NotFoundError('token', id);
     if (!token.revokedAt) {
       token.revokedAt = this.clock.now();
