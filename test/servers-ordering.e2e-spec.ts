@@ -86,7 +86,7 @@ it('refuses a duplicate server name in one account (409) but allows it in anothe
 
 it('rejects names and labels with shell metacharacters before anything is stored', async () => {
   const before = await counts(tenant.poolId);
-  for (const name of ['web;rm -rf /', 'a$(reboot)', 'x`id`', "q'z", 'a b', '../etc', 'web|x']) {
+  for (const name of ['web;rm -rf /', 'a$(reboot)', 'x`id`', "q'z", 'a b', '../etc', 'web|x', 'snapshot1', 'pvmove-a']) {
     const res = await stack.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(stack, tenant.poolId, { name }) });
     expect(res.status).toBe(400);
     expect(res.body.fields).toEqual([expect.objectContaining({ field: 'name' })]);

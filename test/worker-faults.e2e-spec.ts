@@ -119,3 +119,29 @@ async function closedPort(): Promise<number> {
   await new Promise((r) => server.close(r));
   return port;
 }
+
+describe('a worker without its SSH key', () => {
+  let keyless: Stack;
+  beforeAll(async () => {
+    keyless = await startStack({ hosts: 1, env: { CARVE_SSH_PRIVATE_KEY_PATH: '/nonexistent/carve-key', JOB_ATTEMPTS: '2' } });
+  });
+  afterAll(() => keyless.close());
+
+  it('fails the job with a reason that says what to do, and the lane moves on', async () => {
+    const tenant = await customerWithPool(keyless.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
+    const ordered = await keyless.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(keyless, tenant.poolId) });
+    const job = await waitForJob(keyless.api, tenant.token, ordered.body.job.id, 30_000);
+    expect(job).toMatchObject({ status: 'failed', errorCode: 'ssh_key_missing' });
+    expect(job.error).toMatch(/CARVE_SSH_PRIVATE_KEY_PATH/);
+    const server = (await keyless.api.request('GET', `/v1/servers/${ordered.body.server.id}`, { token: tenant.token })).body;
+    expect(server.state).toBe('failed');
+    // The next job of the server is not stuck behind it.
+    const deleted = await keyless.api.request('DELETE', `/v1/servers/${ordered.body.server.id}`, { token: tenant.token });
+    expect(deleted.status).toBe(202);
+    // Without the key the delete cannot finish either: the server goes back to failed, and can be deleted again.
+    expect(await waitForJob(keyless.api, tenant.token, deleted.body.job.id, 30_000)).toMatchObject({ status: 'failed', errorCode: 'ssh_key_missing' });
+    const after = (await keyless.api.request('GET', `/v1/servers/${ordered.body.server.id}`, { token: tenant.token })).body;
+    expect(after).toMatchObject({ state: 'failed', failureReason: expect.stringMatching(/delete did not finish/) });
+    expect((await keyless.api.request('DELETE', `/v1/servers/${ordered.body.server.id}`, { token: tenant.token })).status).toBe(202);
+  });
+});

@@ -45,6 +45,8 @@ export class OrderServerDto {
   @ApiProperty({ example: 'web1', description: 'Unique in your account; lowercase letters, digits and dashes (2-32)' })
   @IsString()
   @Matches(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, { message: 'must be 2-32 lowercase letters, digits or dashes, starting with a letter' })
+  // LVM reserves volume names starting with these, and volume names start with the server name.
+  @Matches(/^(?!snapshot|pvmove)/, { message: 'must not start with "snapshot" or "pvmove" (names LVM reserves)' })
   name: string;
 
   @ApiProperty()

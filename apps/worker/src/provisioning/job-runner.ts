@@ -33,11 +33,27 @@ export class JobRunner {
   }
 
   async run(jobId: string, attempt: { number: number; last: boolean; workerId: string }): Promise<RunOutcome> {
-    const started = await this.jobs.markRunning(jobId, { number: attempt.number, workerId: attempt.workerId, at: this.clock.now() });
-    if (!started) return { kind: 'finished', status: 'skipped' }; // cancelled or already finished
-    await this.events.publish(jobId);
-    // A finished job hands its lane to the next job in the statement that records its end.
-    return this.execute(started, attempt.last);
+    try {
+      const started = await this.jobs.markRunning(jobId, { number: attempt.number, workerId: attempt.workerId, at: this.clock.now() });
+      if (!started) return { kind: 'finished', status: 'skipped' }; // cancelled or already finished
+      await this.events.publish(jobId);
+      // A finished job hands its lane to the next job in the statement that records its end.
+      return await this.execute(started, attempt.last);
+    } catch (error) {
+      // Something outside the handler failed (the database, recording a step). On the last
+      // attempt the job must still end, or its server's lane would wait behind it for ever.
+      if (attempt.last) await this.recordUnexpectedFailure(jobId, error);
+      throw error;
+    }
+  }
+
+  private async recordUnexpectedFailure(jobId: string, error: unknown): Promise<void> {
+    const message = `the worker could not run the job: ${(error as Error)?.message ?? String(error)}`;
+    this.logger.error(`job ${jobId}: ${message}`);
+    await this.dispatcher
+      .finishAndDispatchNext(jobId, { status: 'failed', finishedAt: this.clock.now(), error: message, errorCode: 'worker_error' })
+      .then(() => this.events.publish(jobId))
+      .catch(() => undefined); // the database itself is gone: the reconciler finds the job later
   }
 
   private async execute(job: Job, lastAttempt: boolean): Promise<RunOutcome> {
@@ -48,11 +64,16 @@ export class JobRunner {
       const error = new PermanentJobError(!handler ? 'unknown_job_type' : 'host_missing', !handler ? `No handler for job type ${job.type}.` : 'The job has no host.');
       return this.fail(job, error, handler, undefined);
     }
+    const connections = this.connections;
+    let dom0: ReturnType<Dom0Connections['clientFor']> | undefined;
     const ctx = {
       job,
       params: job.params as never,
       host,
-      dom0: this.connections.clientFor(host, (line) => steps.recordCommand(line)),
+      // Made on first use, inside the handler: a missing SSH key fails the job like any Dom0 error.
+      get dom0() {
+        return (dom0 ??= connections.clientFor(host, (line) => steps.recordCommand(line)));
+      },
       lastAttempt,
       step: (name: string, work: Parameters<JobSteps['step']>[1]) => steps.step(name, work),
     };

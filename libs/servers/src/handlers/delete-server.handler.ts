@@ -41,4 +41,22 @@ export class DeleteServerHandler implements JobHandler<JobType.DeleteServer> {
       report.note(note);
     });
   }
+
+  /**
+   * A delete that could not finish (host unreachable too long, a refusal on the Dom0) leaves
+   * the server `failed` with the reason: what remains on the host still holds its
+   * reservation, and `failed` allows asking for the delete again.
+   */
+  async onFailed(ctx: JobContext<JobType.DeleteServer>, error: { code: string; message: string }): Promise<void> {
+    await ctx.step('mark failed so the delete can be asked again', async (report) => {
+      const note = await this.support.locked(ctx, async (manager, current) => {
+        if (current.server.state !== 'deleting') return `server is ${current.server.state}; left as it is`;
+        current.server.state = 'failed';
+        current.server.failureReason = `delete did not finish: ${error.message}; ask for the delete again once the cause is fixed`;
+        await this.support.saveServer(current.server, manager);
+        return 'server failed; delete it again to retry';
+      });
+      report.note(note);
+    });
+  }
 }
