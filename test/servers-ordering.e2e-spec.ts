@@ -173,7 +173,7 @@ describe('changes queued behind each other', () => {
     const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
     const id = ordered.body.server.id;
     // As if the create job had run (no worker here), so the next requests queue behind it.
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded' WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
     await stack.api.db.query(`UPDATE servers SET state = 'running' WHERE id = $1`, [id]);
     await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
     return id as string;
@@ -208,7 +208,7 @@ describe('resizing memory and vCPUs together', () => {
     const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 2, diskGiB: 200 });
     const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
     const id = ordered.body.server.id;
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded' WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
     await stack.api.db.query(`UPDATE servers SET state = 'stopped' WHERE id = $1`, [id]);
     const before = await counts(t.poolId);
     const jobsBefore = await stack.api.db.query('SELECT count(*)::int AS n FROM jobs WHERE server_id = $1', [id]);
@@ -234,7 +234,7 @@ describe('disk positions', () => {
     const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 500 });
     const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
     const id = ordered.body.server.id;
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded' WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
     await stack.api.db.query(`UPDATE servers SET state = 'stopped' WHERE id = $1`, [id]);
     await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
     // xvdc (data) goes away, as if its remove job had run.
@@ -242,5 +242,37 @@ describe('disk positions', () => {
     const added = await stack.api.request('POST', `/v1/servers/${id}/disks`, { token: t.token, body: { label: 'logs', sizeGiB: 5, filesystem: 'ext4', role: 'data' } });
     expect(added.status).toBe(202);
     expect(added.body.server.disks.find((d: { label: string }) => d.label === 'logs').device).toBe('xvdc');
+  });
+});
+
+describe('cancelling only what can be undone exactly', () => {
+  it('cancels newest first: an earlier resize with a later one queued is 409 job_not_last', async () => {
+    const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
+    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
+    const id = ordered.body.server.id;
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
+    await stack.api.db.query(`UPDATE servers SET state = 'running' WHERE id = $1`, [id]);
+    const first = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 2048 } });
+    const second = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 4096 } });
+    const refused = await stack.api.request('POST', `/v1/jobs/${first.body.jobs[0].id}/cancel`, { token: t.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'job_not_last', laterJobIds: [second.body.jobs[0].id] });
+    // Newest first works, and then the earlier one.
+    expect((await stack.api.request('POST', `/v1/jobs/${second.body.jobs[0].id}/cancel`, { token: t.token })).status).toBe(200);
+    expect((await stack.api.request('POST', `/v1/jobs/${first.body.jobs[0].id}/cancel`, { token: t.token })).status).toBe(200);
+    expect((await stack.api.request('GET', `/v1/servers/${id}`, { token: t.token })).body).toMatchObject({ memoryMiB: 1024, maxMemoryMiB: 2048 });
+    expect((await counts(t.poolId)).pool.allocated_memory_mib).toBe(1024);
+  });
+
+  it('will not cancel a delete asked while the build was still under way', async () => {
+    const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
+    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
+    const deleted = await stack.api.request('DELETE', `/v1/servers/${ordered.body.server.id}`, { token: t.token });
+    // The build then ran (seeing the server already deleting) and finished.
+    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = now() WHERE id = $1`, [ordered.body.job.id]);
+    const refused = await stack.api.request('POST', `/v1/jobs/${deleted.body.job.id}/cancel`, { token: t.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('job_not_cancellable');
+    expect((await stack.api.request('GET', `/v1/servers/${ordered.body.server.id}`, { token: t.token })).body.state).toBe('deleting');
   });
 });

@@ -201,6 +201,20 @@ export class JobRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Whether an earlier job of the same server has run (or is running) since this one was
+   * asked: it may have acted on the server as this request left it. Earlier jobs still
+   * waiting to start have not.
+   */
+  async ranBehindEarlierJobs(job: Pick<Job, 'serverId' | 'seq' | 'createdAt'>, manager: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `SELECT 1 FROM jobs WHERE server_id = $1 AND seq < $2 AND status <> 'cancelled'
+          AND (attempts > 0 OR status <> 'queued') AND (finished_at IS NULL OR finished_at > $3) LIMIT 1`,
+      [job.serverId, job.seq, job.createdAt],
+    );
+    return rows.length > 0;
+  }
+
   /** Cancels a job no worker has started (queued, never attempted). Null when it is too late. */
   async cancelIfNotStarted(id: string, at: Date, manager: EntityManager): Promise<Job | null> {
     const rows = await updateReturning<JobRow>(

@@ -67,11 +67,26 @@ export class JobService {
     }
   }
 
-  /** Only jobs no worker has started can be cancelled; the owner of the job type undoes its reservation in the same transaction. */
+  /**
+   * Only jobs no worker has started can be cancelled, and only when undoing the request is
+   * exact: no later job of the server builds on it (cancel newest first), and no earlier job
+   * ran after it was asked (such a job may already have acted on the changed server). The
+   * owner of the job type undoes its side in the same transaction.
+   */
   async cancel(actor: Actor, id: string): Promise<JobView> {
     const job = await this.require(actor, id);
     const cancelled = await this.jobs.transaction(async (manager) => {
-      if (job.serverId) await this.jobs.lockLane(job.serverId, manager);
+      if (job.serverId) {
+        const lane = await this.jobs.lockLane(job.serverId, manager);
+        if (lane.length > 0 && lane[lane.length - 1]!.id !== id && lane.some((j) => j.id === id)) {
+          throw new ConflictError('job_not_last', `Later jobs of this server are queued behind job ${id}; cancel them first, newest first.`, {
+            laterJobIds: lane.slice(lane.findIndex((j) => j.id === id) + 1).map((j) => j.id),
+          });
+        }
+        if (await this.jobs.ranBehindEarlierJobs(job, manager)) {
+          throw new ConflictError('job_not_cancellable', `Earlier jobs of this server ran after job ${id} was asked; undoing it now would not restore the server. Ask for the opposite change instead.`);
+        }
+      }
       const updated = await this.jobs.cancelIfNotStarted(id, this.clock.now(), manager);
       if (updated) await this.hooks.cancelled(updated, manager);
       return updated;
