@@ -40,6 +40,11 @@ describe('npm start against the machine PostgreSQL and Redis', () => {
     port = await ephemeralPort();
   });
 
+  // A test that fails midway must not leave carve holding the port for the next one.
+  afterEach(async () => {
+    await Promise.all(launchers.map((l) => l.stop()));
+  });
+
   afterAll(async () => {
     launchers.forEach((l) => l.kill());
     await db.drop();
@@ -58,6 +63,8 @@ describe('npm start against the machine PostgreSQL and Redis', () => {
   it('migrates, prints the token, serves /health and lists the registered simulated host; SIGTERM stops everything', async () => {
     const launcher = launch();
     await launcher.waitFor(/carve is running/);
+    // The banner arrives in pieces: wait for its last line before reading the whole of it.
+    await launcher.waitFor(/curl -H "Authorization: Bearer \$TOKEN" http:\/\/127\.0\.0\.1:\d+\/v1\/hosts/);
     const [, token] = await launcher.waitFor(/export TOKEN=(carve_[a-z0-9]{8}_[A-Za-z0-9]{32})/);
     const [, simPort, fingerprint] = await launcher.waitFor(/simulated Dom0 sim-1 on 127\.0\.0\.1:(\d+) \((SHA256:[A-Za-z0-9+/]{43})\): registered in the inventory/);
     const apiPid = Number((await launcher.waitFor(/api started \(pid (\d+)\)/))[1]);
