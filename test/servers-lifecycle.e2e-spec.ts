@@ -128,3 +128,31 @@ it('streams a job live as server-sent events until it finishes', async () => {
   expect(events[events.length - 1]!.job.status).toBe('succeeded');
   expect(events.some((e) => e.job.status === 'running')).toBe(true);
 });
+
+it('leaves a failed disk change in a state the customer can act on, with exact accounting', async () => {
+  const ordered = await stack.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(stack, tenant.poolId) });
+  await waitForJob(stack.api, tenant.token, ordered.body.job.id);
+  const id = ordered.body.server.id;
+  const poolDisk = async () => (await stack.api.db.query('SELECT allocated_disk_gib FROM pools WHERE id = $1', [tenant.poolId]))[0].allocated_disk_gib;
+  const before = await poolDisk();
+
+  // mkfs refuses: the half-added disk is removed from the host and its GiB come back.
+  sim().fail({ match: 'mkfs.ext4', count: 1, exitCode: 1, stderr: 'mke2fs: Device size reported to be zero.\n' });
+  const add = await stack.api.request('POST', `/v1/servers/${id}/disks`, { token: tenant.token, body: { label: 'broken', sizeGiB: 7, filesystem: 'ext4', role: 'data' } });
+  expect((await waitForJob(stack.api, tenant.token, add.body.job.id)).status).toBe('failed');
+  const afterAdd = (await stack.api.request('GET', `/v1/servers/${id}`, { token: tenant.token })).body;
+  expect(afterAdd.disks.map((d: { label: string }) => d.label)).not.toContain('broken');
+  expect(volumes(`${ordered.body.server.domainName}-broken`)).toEqual([]);
+  expect(await poolDisk()).toBe(before);
+
+  // lvextend refuses: the disk keeps the size its volume has, and the grow can be asked again.
+  const data = afterAdd.disks.find((d: { label: string }) => d.label === 'data');
+  sim().fail({ match: 'lvextend', count: 1, exitCode: 5, stderr: '  Insufficient free space: 2560 extents needed, but only 0 available\n' });
+  const grow = await stack.api.request('PATCH', `/v1/servers/${id}/disks/${data.id}`, { token: tenant.token, body: { sizeGiB: 30 } });
+  expect((await waitForJob(stack.api, tenant.token, grow.body.job.id)).status).toBe('failed');
+  const afterGrow = (await stack.api.request('GET', `/v1/servers/${id}`, { token: tenant.token })).body;
+  expect(afterGrow.disks.find((d: { label: string }) => d.label === 'data').sizeGiB).toBe(20);
+  expect(await poolDisk()).toBe(before);
+  const again = await stack.api.request('PATCH', `/v1/servers/${id}/disks/${data.id}`, { token: tenant.token, body: { sizeGiB: 30 } });
+  expect((await waitForJob(stack.api, tenant.token, again.body.job.id)).status).toBe('succeeded');
+});

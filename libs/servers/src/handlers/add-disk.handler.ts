@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler, JobType } from '@carve/jobs';
 import { createVolumeStep, makeFilesystemStep } from './disk-steps';
+import { FailedActionUndo } from './failed-action-undo';
 import { mountPointFor } from './fstab-for';
 import { ServerJobSupport, vdevOf } from './server-job-support';
 
@@ -13,7 +14,14 @@ import { ServerJobSupport, vdevOf } from './server-job-support';
 export class AddDiskHandler implements JobHandler<JobType.AddDisk> {
   readonly type = JobType.AddDisk;
 
-  constructor(private readonly support: ServerJobSupport) {}
+  constructor(
+    private readonly support: ServerJobSupport,
+    private readonly undo: FailedActionUndo,
+  ) {}
+
+  async onFailed(ctx: JobContext<JobType.AddDisk>): Promise<void> {
+    await this.undo.addedDisk(ctx, ctx.params.diskId);
+  }
 
   async run(ctx: JobContext<JobType.AddDisk>): Promise<void> {
     const loaded = await this.support.load(ctx);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler, JobType } from '@carve/jobs';
 import type { ServerDisk } from '../server-disk.entity';
+import { FailedActionUndo } from './failed-action-undo';
 import { mountPointFor } from './fstab-for';
 import { ServerJobSupport, vdevOf } from './server-job-support';
 
@@ -30,7 +31,14 @@ export function guestGrowCommand(disk: ServerDisk): string {
 export class GrowDiskHandler implements JobHandler<JobType.GrowDisk> {
   readonly type = JobType.GrowDisk;
 
-  constructor(private readonly support: ServerJobSupport) {}
+  constructor(
+    private readonly support: ServerJobSupport,
+    private readonly undo: FailedActionUndo,
+  ) {}
+
+  async onFailed(ctx: JobContext<JobType.GrowDisk>): Promise<void> {
+    await this.undo.grownDisk(ctx, ctx.params.diskId, ctx.params.previousSizeGiB);
+  }
 
   async run(ctx: JobContext<JobType.GrowDisk>): Promise<void> {
     const loaded = await this.support.load(ctx);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler, JobType } from '@carve/jobs';
 import { ServerReservations } from '../server-reservations';
 import { removeVolumeStep } from './disk-steps';
+import { FailedActionUndo } from './failed-action-undo';
 import { ServerJobSupport, vdevOf } from './server-job-support';
 
 /**
@@ -16,7 +17,12 @@ export class RemoveDiskHandler implements JobHandler<JobType.RemoveDisk> {
   constructor(
     private readonly support: ServerJobSupport,
     private readonly reservations: ServerReservations,
+    private readonly undo: FailedActionUndo,
   ) {}
+
+  async onFailed(ctx: JobContext<JobType.RemoveDisk>): Promise<void> {
+    await this.undo.removedDisk(ctx, ctx.params.diskId);
+  }
 
   async run(ctx: JobContext<JobType.RemoveDisk>): Promise<void> {
     const loaded = await this.support.load(ctx);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler, JobType } from '@carve/jobs';
 import { resize } from './live-resize';
+import { FailedActionUndo } from './failed-action-undo';
 import { ServerJobSupport } from './server-job-support';
 
 /** Memory: config always; `xl mem-set` on the running domain when the request was live (within maxmem). */
@@ -8,7 +9,14 @@ import { ServerJobSupport } from './server-job-support';
 export class ResizeMemoryHandler implements JobHandler<JobType.ResizeMemory> {
   readonly type = JobType.ResizeMemory;
 
-  constructor(private readonly support: ServerJobSupport) {}
+  constructor(
+    private readonly support: ServerJobSupport,
+    private readonly undo: FailedActionUndo,
+  ) {}
+
+  async onFailed(ctx: JobContext<JobType.ResizeMemory>): Promise<void> {
+    await this.undo.resize(ctx);
+  }
 
   async run(ctx: JobContext<JobType.ResizeMemory>): Promise<void> {
     const { memoryMiB, live } = ctx.params;

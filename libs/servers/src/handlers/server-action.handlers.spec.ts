@@ -76,7 +76,7 @@ describe('server action job handlers', () => {
   });
 
   it('resizes memory live within maxmem, and above it at the next reboot', async () => {
-    const handler = new ResizeMemoryHandler(bed.support);
+    const handler = new ResizeMemoryHandler(bed.support, bed.undo);
     await bed.request(server.id, async (m, s) => {
       await bed.reservations.adjust(m, s, { memoryMiB: 1024, vcpus: 0, diskGiB: 0 });
       s.memoryMiB = 3072;
@@ -124,7 +124,7 @@ describe('server action job handlers', () => {
       s.vcpus = 3;
     });
     const ctx = bed.context(JobType.ResizeVcpus, server.id, { vcpus: 3, previousVcpus: 2, previousMaxVcpus: 4, previousPendingReboot: false, live: true });
-    await new ResizeVcpusHandler(bed.support).run(ctx);
+    await new ResizeVcpusHandler(bed.support, bed.undo).run(ctx);
     expect(bed.domain(name)).toMatchObject({ vcpus: 3, maxVcpus: 4 });
     expect(config()).toMatchObject({ vcpus: 3, maxVcpus: 4 });
   });
@@ -155,7 +155,7 @@ describe('server action job handlers', () => {
       await bed.servers.saveDisk(disk, m);
     });
     const ctx = bed.context(JobType.GrowDisk, server.id, { diskId: data, sizeGiB: 8, previousSizeGiB: 5 });
-    await new GrowDiskHandler(bed.support).run(ctx);
+    await new GrowDiskHandler(bed.support, bed.undo).run(ctx);
     expect(bed.lv(`${name}-data`)?.sizeBytes).toBe(8 * GiB);
     expect(bed.lv(`${name}-data`)?.filesystem?.sizeBytes).toBe(5 * GiB);
     expect(ctx.note(`grow volume ${name}-data`)).toBe(
@@ -189,7 +189,7 @@ describe('server action job handlers', () => {
       added = disk!.id;
     });
     const add = bed.context(JobType.AddDisk, server.id, { diskId: added });
-    await new AddDiskHandler(bed.support).run(add);
+    await new AddDiskHandler(bed.support, bed.undo).run(add);
     expect(bed.lv(`${name}-logs`)).toMatchObject({ sizeBytes: 4 * GiB, filesystem: { type: 'ext4', options: expect.arrayContaining(['-i', '8192']) } });
     expect(config().disks.map((d) => d.vdev)).toEqual(['xvda', 'xvdb', 'xvdc', 'xvdd']);
     expect(bed.domain(name)?.disks).toContainEqual(expect.objectContaining({ target: `/dev/vg0/${name}-logs`, vdev: 'xvdd' }));
@@ -203,7 +203,7 @@ describe('server action job handlers', () => {
       await bed.servers.saveDisk(disk, m);
     });
     const remove = bed.context(JobType.RemoveDisk, server.id, { diskId: added });
-    await new RemoveDiskHandler(bed.support, bed.reservations).run(remove);
+    await new RemoveDiskHandler(bed.support, bed.reservations, bed.undo).run(remove);
     expect(bed.lv(`${name}-logs`)).toBeUndefined();
     expect(bed.domain(name)?.disks.map((d) => d.vdev)).toEqual(['xvda', 'xvdb', 'xvdc']);
     expect(config().disks.map((d) => d.vdev)).toEqual(['xvda', 'xvdb', 'xvdc']);
@@ -212,7 +212,7 @@ describe('server action job handlers', () => {
 
     // The same job again (a retry after the last step): the reservation is not given back twice.
     const again = bed.context(JobType.RemoveDisk, server.id, { diskId: added });
-    await new RemoveDiskHandler(bed.support, bed.reservations).run(again);
+    await new RemoveDiskHandler(bed.support, bed.reservations, bed.undo).run(again);
     expect(again.note('check server state')).toBe(`disk ${added} is already removed; nothing removed`);
     expect(await bed.allocation()).toEqual(before);
   });
@@ -248,7 +248,7 @@ describe('server action job handlers', () => {
       await bed.servers.saveDisk(disk, m);
     });
     const ctx = bed.context(JobType.GrowDisk, server.id, { diskId: root, sizeGiB: 12, previousSizeGiB: 10 });
-    await new GrowDiskHandler(bed.support).run(ctx);
+    await new GrowDiskHandler(bed.support, bed.undo).run(ctx);
     expect(bed.lv(`${name}-root`)).toMatchObject({ sizeBytes: 12 * GiB, filesystem: { sizeBytes: 12 * GiB } });
     expect(ctx.note(`grow volume ${name}-root`)).toBe('volume grown to 12 GiB; ext4 grown to fill it');
     expect(bed.sim.state.mounts).toEqual([]);

@@ -9,6 +9,7 @@ import { RebootServerHandler } from './reboot-server.handler';
 import { RemoveDiskHandler } from './remove-disk.handler';
 import { ResizeMemoryHandler } from './resize-memory.handler';
 import { ResizeVcpusHandler } from './resize-vcpus.handler';
+import { FailedActionUndo } from './failed-action-undo';
 import { ServerJobSupport } from './server-job-support';
 import { StartServerHandler } from './start-server.handler';
 import { StopServerHandler } from './stop-server.handler';
@@ -38,6 +39,7 @@ export const SERVER_JOB_HANDLERS = [
   imports: [ServersModule],
   providers: [
     ServerJobSupport,
+    FailedActionUndo,
     ...SERVER_JOB_HANDLERS,
     { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...SERVER_JOB_HANDLERS] },
   ],

@@ -15,6 +15,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ServerDisk } from '../server-disk.entity';
 import { inBootOrder, type DiskRequest } from '../server-order.rules';
 import { domainNameFor, volumeNameFor } from '../server-naming';
+import { FailedActionUndo } from './failed-action-undo';
 import { ServerReservations } from '../server-reservations';
 import { Server } from '../server.entity';
 import { ServerRepository } from '../server.repository';
@@ -62,6 +63,7 @@ export class HandlerTestBed {
   readonly servers: ServerRepository;
   readonly reservations: ServerReservations;
   readonly support: ServerJobSupport;
+  readonly undo: FailedActionUndo;
   readonly clock: Clock = new SystemClock();
   customerId: string;
   poolId: string;
@@ -79,6 +81,7 @@ export class HandlerTestBed {
     const pools = new PoolRepository(db);
     this.reservations = new ServerReservations(new PoolAllocator(pools, new DedicatedPoolSizer(pools, this.clock)), new HostRepository(db), this.servers);
     this.support = new ServerJobSupport(this.servers);
+    this.undo = new FailedActionUndo(this.support, this.reservations);
   }
 
   static async start(simOptions: Partial<SimHostOptions> = {}): Promise<HandlerTestBed> {
