@@ -139,6 +139,19 @@ describe('tokens (customer admin)', () => {
     expect((await api.request('GET', '/v1/tokens', { token: customer.adminToken })).status).toBe(200);
   });
 
+  it('never lets a token mint one that outlives it', async () => {
+    const customer = await createCustomer(api);
+    const soon = new Date(Date.now() + 3600_000).toISOString();
+    const shortLived = await api.request('POST', '/v1/tokens', { token: customer.adminToken, body: { name: 'short', expiresAt: soon } });
+    expect(shortLived.status).toBe(201);
+    const longer = await api.request('POST', '/v1/tokens', { token: shortLived.body.token, body: { name: 'longer', expiresAt: '2030-01-01T00:00:00Z' } });
+    expectProblem(longer, 400, 'validation_failed');
+    expect(problemFields(longer)).toEqual(['expiresAt']);
+    const unbounded = await api.request('POST', '/v1/tokens', { token: shortLived.body.token, body: { name: 'no expiry given' } });
+    expect(unbounded.status).toBe(201);
+    expect(unbounded.body.expiresAt).toBe(shortLived.body.expiresAt);
+  });
+
   it("lets the operator revoke a customer's leaked token without suspending the account", async () => {
     const customer = await createCustomer(api);
     const leaked = await api.request('POST', '/v1/tokens', { token: customer.adminToken, body: { name: 'leaked' } });

@@ -8,6 +8,8 @@ import type { UserRole } from './entities/user.entity';
 export interface Actor {
   readonly userId: string;
   readonly tokenId: string;
+  /** When the token the caller used stops working; tokens it mints may not outlive it. */
+  readonly tokenExpiresAt?: Date | null;
   readonly customerId: string | null;
   readonly role: UserRole;
 }

@@ -60,7 +60,7 @@ export class TokenService {
       throw new CarveError('account_suspended', 403, 'Account suspended', 'This account is suspended; contact your hosting provider.');
     }
     await this.tokens.touchLastUsed(token.id, now);
-    return { userId: user.id, tokenId: token.id, customerId: user.customerId, role: user.role };
+    return { userId: user.id, tokenId: token.id, customerId: user.customerId, role: user.role, tokenExpiresAt: token.expiresAt };
   }
 
   async list(actor: Actor, page: PageRequest): Promise<Page<TokenView>> {
@@ -76,7 +76,12 @@ export class TokenService {
     const user = await this.users.findInScope(scopeOf(actor), userId);
     // An operator's scope spans every tenant, but an operator issues customer tokens through /v1/customers/:id/tokens.
     if (!user || user.customerId !== actor.customerId) throw new NotFoundError('user', userId);
-    return this.issue(user, input.name, input.expiresAt);
+    // A short-lived token cannot mint a longer-lived one: the new token ends when the caller's does, at the latest.
+    const limit = actor.tokenExpiresAt ?? undefined;
+    if (limit && input.expiresAt && input.expiresAt > limit) {
+      throw new InvalidInputError([{ field: 'expiresAt', message: `must not be later than the expiry of the token making the request (${limit.toISOString()})` }]);
+    }
+    return this.issue(user, input.name, input.expiresAt ?? limit);
   }
 
   async issue(user: User, name: string, expiresAt?: Date, requestedSecret?: string, manager?: EntityManager): Promise<IssuedToken> {
