@@ -141,6 +141,8 @@ export class PoolsServersJobs1764060000000 implements MigrationInterface {
         error_code varchar(64),
         requested_by_user_id uuid REFERENCES users(id) ON DELETE SET NULL,
         worker_id varchar(128),
+        -- set afresh each time a worker takes the job: a worker whose run was taken over cannot write any more
+        run_id uuid,
         dispatched_at timestamptz,
         started_at timestamptz,
         finished_at timestamptz,

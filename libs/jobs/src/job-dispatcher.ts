@@ -28,8 +28,8 @@ export class JobDispatcher {
    * The worker's end of a job: its final status and the claim of the next job of its lane
    * in one statement, then that job handed to BullMQ.
    */
-  async finishAndDispatchNext(jobId: string, changes: JobChanges & { status: 'succeeded' | 'failed'; finishedAt: Date }): Promise<void> {
-    await this.handOver(await this.jobs.finishAndClaimNext(jobId, changes));
+  async finishAndDispatchNext(jobId: string, changes: JobChanges & { status: 'succeeded' | 'failed'; finishedAt: Date }, runId?: string): Promise<void> {
+    await this.handOver(await this.jobs.finishAndClaimNext(jobId, changes, runId));
   }
 
   private async handOver(head: ClaimedJob | null): Promise<void> {

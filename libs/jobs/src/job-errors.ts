@@ -14,6 +14,17 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * This worker's run of a job was taken over (the reconciler re-queued it, another worker
+ * runs it now): the run stops without writing anything more.
+ */
+export class StaleRunError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} is no longer this worker's run`);
+    this.name = 'StaleRunError';
+  }
+}
+
 export interface ClassifiedError {
   transient: boolean;
   code: string;

@@ -3,6 +3,7 @@ import { dataSourceOptions } from '@carve/database';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { createTestDatabase, TestDatabase } from '@carve/testing';
 import { DataSource } from 'typeorm';
+import { StaleRunError } from './job-errors';
 import { JobRepository } from './job.repository';
 
 let database: TestDatabase;
@@ -66,4 +67,21 @@ it('hands out each job of a lane exactly once, in the order asked, however many 
     { status: 'failed', dispatched: true },
     { status: 'succeeded', dispatched: true },
   ]);
+});
+
+it('lets only the current run of a job write: a run taken over by another worker stops at its next write', async () => {
+  const [extra] = await db.query(`SELECT customer_id, host_id FROM jobs WHERE server_id = $1 LIMIT 1`, [serverId]);
+  const job = await db.transaction((m) => jobs.insert({ customerId: extra.customer_id, serverId, hostId: extra.host_id, type: 'server.reboot', params: {}, requestedByUserId: null }, m));
+  const first = await jobs.markRunning(job.id, { number: 1, workerId: 'worker-a', at: new Date() });
+  // The reconciler found worker-a silent and queued the job again; worker-b took it.
+  await db.query(`UPDATE jobs SET status = 'queued' WHERE id = $1`, [job.id]);
+  const second = await jobs.markRunning(job.id, { number: 1, workerId: 'worker-b', at: new Date() });
+  expect(second!.runId).not.toBe(first!.runId);
+
+  await expect(jobs.saveSteps(job.id, [{ name: 'stale', status: 'running' }], first!.runId!)).rejects.toBeInstanceOf(StaleRunError);
+  await expect(jobs.finishAndClaimNext(job.id, { status: 'succeeded', finishedAt: new Date() }, first!.runId!)).rejects.toBeInstanceOf(StaleRunError);
+  await jobs.saveSteps(job.id, [{ name: 'current', status: 'succeeded' }], second!.runId!);
+  await jobs.finishAndClaimNext(job.id, { status: 'succeeded', finishedAt: new Date() }, second!.runId!);
+  const [row] = await db.query('SELECT status, worker_id, steps FROM jobs WHERE id = $1', [job.id]);
+  expect(row).toEqual({ status: 'succeeded', worker_id: 'worker-b', steps: [{ name: 'current', status: 'succeeded' }] });
 });

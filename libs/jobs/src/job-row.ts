@@ -16,6 +16,7 @@ export interface JobRow {
   error_code: string | null;
   requested_by_user_id: string | null;
   worker_id: string | null;
+  run_id: string | null;
   dispatched_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
@@ -41,6 +42,7 @@ export function jobFromRow(row: JobRow): Job {
     errorCode: row.error_code,
     requestedByUserId: row.requested_by_user_id,
     workerId: row.worker_id,
+    runId: row.run_id,
     dispatchedAt: row.dispatched_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,

@@ -33,6 +33,8 @@ export class Job {
   @Column({ type: 'varchar', length: 64, name: 'error_code', nullable: true }) errorCode: string | null;
   @Column({ type: 'uuid', name: 'requested_by_user_id', nullable: true }) requestedByUserId: string | null;
   @Column({ type: 'varchar', length: 128, name: 'worker_id', nullable: true }) workerId: string | null;
+  /** The current run: a worker writes steps and the outcome only while the job is still its run. */
+  @Column({ type: 'uuid', name: 'run_id', nullable: true }) runId: string | null;
   @Column({ type: 'timestamptz', name: 'dispatched_at', nullable: true }) dispatchedAt: Date | null;
   @Column({ type: 'timestamptz', name: 'started_at', nullable: true }) startedAt: Date | null;
   @Column({ type: 'timestamptz', name: 'finished_at', nullable: true }) finishedAt: Date | null;

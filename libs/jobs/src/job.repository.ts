@@ -5,6 +5,7 @@ import { PageRequest } from '@carve/core';
 import { TenantScope, tenantWhere } from '@carve/tenancy';
 import { DataSource, EntityManager } from 'typeorm';
 import { Job, JobStatus, JobStep } from './job.entity';
+import { StaleRunError } from './job-errors';
 import { jobFromRow, JobRow } from './job-row';
 
 export interface JobFilter {
@@ -134,9 +135,22 @@ export class JobRepository {
     return (await this.write<{ id: string }>(id, changes, 'RETURNING id', manager, onlyIfStatus)).length > 0;
   }
 
-  /** A worker's recorded steps, as they now are (progress followers see). */
-  async saveSteps(id: string, steps: JobStep[]): Promise<void> {
-    await this.change(id, { steps });
+  /** A worker's recorded steps, as they now are (progress followers see); only while the job is still that worker's run. */
+  async saveSteps(id: string, steps: JobStep[], runId: string): Promise<void> {
+    await this.changeInRun(id, runId, { steps });
+  }
+
+  /** Changes a running job on behalf of one run of it; StaleRunError when the run was taken over. */
+  async changeInRun(id: string, runId: string, changes: JobChanges): Promise<void> {
+    const entries = Object.entries(changes) as [keyof JobChanges, unknown][];
+    const sets = entries.map(([key], i) => `${COLUMNS[key]} = $${i + 3}`);
+    const values = entries.map(([key, value]) => (key === 'steps' ? JSON.stringify(value) : value));
+    const rows = await updateReturning<{ id: string }>(
+      this.db.manager,
+      `UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 AND run_id = $2 AND status = 'running' RETURNING id`,
+      [id, runId, ...values],
+    );
+    if (rows.length === 0) throw new StaleRunError(id);
   }
 
   /**
@@ -147,7 +161,7 @@ export class JobRepository {
   async markRunning(id: string, attempt: { number: number; workerId: string; at: Date }): Promise<Job | null> {
     const rows = await updateReturning<JobRow>(
       this.db.manager,
-      `UPDATE jobs SET status = 'running', attempts = $2, worker_id = $3, error = NULL, error_code = NULL,
+      `UPDATE jobs SET status = 'running', attempts = $2, worker_id = $3, run_id = gen_random_uuid(), error = NULL, error_code = NULL,
               started_at = COALESCE(started_at, $4), version = version + 1, updated_at = now()
         WHERE id = $1 AND status IN ('queued', 'running') RETURNING *`,
       [id, attempt.number, attempt.workerId, attempt.at],
@@ -168,20 +182,23 @@ export class JobRepository {
    * Ends a job (succeeded or failed) and claims the next job of its lane in one atomic
    * statement, so a lane never waits for a second round of locking to move on.
    */
-  async finishAndClaimNext(id: string, changes: JobChanges & { status: 'succeeded' | 'failed'; finishedAt: Date }): Promise<ClaimedJob | null> {
+  async finishAndClaimNext(id: string, changes: JobChanges & { status: 'succeeded' | 'failed'; finishedAt: Date }, runId?: string): Promise<ClaimedJob | null> {
     const entries = Object.entries(changes) as [keyof JobChanges, unknown][];
     const sets = entries.map(([key], i) => `${COLUMNS[key]} = $${i + 2}`);
     const values = entries.map(([key, value]) => (key === 'steps' ? JSON.stringify(value) : value));
     const at = `$${values.length + 2}::timestamptz`;
-    const rows: ClaimedRow[] = await this.db.query(
+    // With a run id, only that run may end the job (a run taken over by another worker may not).
+    const inRun = runId ? ` AND run_id = $${values.length + 3} AND status = 'running'` : '';
+    const rows: (ClaimedRow & { finished: number })[] = await this.db.query(
       `WITH done AS (
-         UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1 RETURNING server_id
+         UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1${inRun} RETURNING server_id
        ),
        ${CLAIM_HEAD('(SELECT server_id FROM done)', '$1::uuid', at)}
-       SELECT * FROM claimed`,
-      [id, ...values, changes.finishedAt],
+       SELECT d.finished, c.* FROM (SELECT count(*)::int AS finished FROM done) d LEFT JOIN claimed c ON true`,
+      [id, ...values, changes.finishedAt, ...(runId ? [runId] : [])],
     );
-    return toClaimed(rows[0]);
+    if (runId && rows[0]?.finished === 0) throw new StaleRunError(id);
+    return rows[0]?.id ? toClaimed(rows[0]) : null;
   }
 
   private async write<R>(id: string, changes: JobChanges, returning: string, manager?: EntityManager, onlyIfStatus?: JobStatus[]): Promise<R[]> {

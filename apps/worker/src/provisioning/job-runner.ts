@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@carve/core';
 import { HostRepository } from '@carve/inventory';
-import { classifyError, Job, JOB_HANDLERS, JobDispatcher, JobEvents, JobHandler, JobRepository, PermanentJobError } from '@carve/jobs';
+import { classifyError, Job, JOB_HANDLERS, StaleRunError, JobDispatcher, JobEvents, JobHandler, JobRepository, PermanentJobError } from '@carve/jobs';
 import { JobSteps } from './job-steps';
 import { Dom0Connections } from './dom0-connections';
 
@@ -40,6 +40,11 @@ export class JobRunner {
       // A finished job hands its lane to the next job in the statement that records its end.
       return await this.execute(started, attempt.last);
     } catch (error) {
+      if (error instanceof StaleRunError) {
+        // Another run owns the job now (the reconciler re-queued it): stop without writing.
+        this.logger.warn(error.message);
+        return { kind: 'finished', status: 'skipped' };
+      }
       // Something outside the handler failed (the database, recording a step). On the last
       // attempt the job must still end, or its server's lane would wait behind it for ever.
       if (attempt.last) await this.recordUnexpectedFailure(jobId, error);
@@ -81,13 +86,14 @@ export class JobRunner {
       await handler.run(ctx);
       // Before the job reads as succeeded and the next job of the lane starts, as undo runs before failed.
       await handler.onSucceeded?.(ctx);
-      await this.dispatcher.finishAndDispatchNext(job.id, { status: 'succeeded', finishedAt: this.clock.now(), error: null, errorCode: null });
+      await this.dispatcher.finishAndDispatchNext(job.id, { status: 'succeeded', finishedAt: this.clock.now(), error: null, errorCode: null }, job.runId!);
       await this.events.publish(job.id);
       return { kind: 'finished', status: 'succeeded' };
     } catch (error) {
+      if (error instanceof StaleRunError) throw error;
       const classified = classifyError(error);
       if (classified.transient && !lastAttempt) {
-        await this.jobs.change(job.id, { status: 'queued', error: `attempt ${job.attempts} failed, retrying: ${classified.message}`, errorCode: classified.code });
+        await this.jobs.changeInRun(job.id, job.runId!, { status: 'queued', error: `attempt ${job.attempts} failed, retrying: ${classified.message}`, errorCode: classified.code });
         await this.events.publish(job.id);
         return { kind: 'retry', error: error as Error };
       }
@@ -105,12 +111,13 @@ export class JobRunner {
       try {
         await handler.onFailed(ctx, { code: classified.code, message });
       } catch (undoError) {
+        if (undoError instanceof StaleRunError) throw undoError;
         // The reconciler reports what the undo could not remove (orphan volumes, unknown domains).
         this.logger.error(`undo of job ${job.id} failed: ${(undoError as Error).message}`);
         undoProblem = `; undo incomplete: ${(undoError as Error).message}`;
       }
     }
-    await this.dispatcher.finishAndDispatchNext(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message + undoProblem, errorCode: classified.code });
+    await this.dispatcher.finishAndDispatchNext(job.id, { status: 'failed', finishedAt: this.clock.now(), error: message + undoProblem, errorCode: classified.code }, job.runId ?? undefined);
     await this.events.publish(job.id);
     return { kind: 'finished', status: 'failed' };
   }

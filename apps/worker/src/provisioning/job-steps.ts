@@ -57,7 +57,7 @@ export class JobSteps {
   }
 
   private async save(): Promise<void> {
-    await this.jobs.saveSteps(this.job.id, this.steps);
+    await this.jobs.saveSteps(this.job.id, this.steps, this.job.runId!);
     await this.events.publish(this.job.id);
   }
 }
