@@ -156,3 +156,31 @@ it('leaves a failed disk change in a state the customer can act on, with exact a
   const again = await stack.api.request('PATCH', `/v1/servers/${id}/disks/${data.id}`, { token: tenant.token, body: { sizeGiB: 30 } });
   expect((await waitForJob(stack.api, tenant.token, again.body.job.id)).status).toBe('succeeded');
 });
+
+it('marks a pending reboot when a change asked during a start missed the config the start booted', async () => {
+  const ordered = await stack.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(stack, tenant.poolId) });
+  await waitForJob(stack.api, tenant.token, ordered.body.job.id);
+  const { id, domainName } = ordered.body.server;
+  await act('POST', `/v1/servers/${id}/stop`, { timeoutSeconds: 5 });
+
+  // The start writes the config, then xl create takes a while; the resize is asked in between.
+  sim().delay({ match: 'xl create', ms: 1500, count: 1 });
+  const start = await stack.api.request('POST', `/v1/servers/${id}/start`, { token: tenant.token });
+  // Follow the start until it is inside `xl create` (its config already written).
+  for (let version = 0, seen = false; !seen; ) {
+    const job = (await stack.api.request('GET', `/v1/jobs/${start.body.job.id}?afterVersion=${version}&waitSeconds=5`, { token: tenant.token })).body;
+    seen = job.steps.some((s: { name: string; status: string }) => s.name === 'create domain' && s.status === 'running');
+    version = job.version;
+  }
+  const resize = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: tenant.token, body: { memoryMiB: 2048 } });
+  expect(resize.body.memory).toBe('next-boot');
+  await waitForJob(stack.api, tenant.token, start.body.job.id);
+  await waitForJob(stack.api, tenant.token, resize.body.jobs[0].id);
+
+  const server = (await stack.api.request('GET', `/v1/servers/${id}`, { token: tenant.token })).body;
+  expect(domain(domainName)?.memoryMiB).toBe(1024);
+  expect(server).toMatchObject({ state: 'running', memoryMiB: 2048, pendingReboot: true });
+  await act('POST', `/v1/servers/${id}/reboot`);
+  expect(domain(domainName)?.memoryMiB).toBe(2048);
+  expect((await stack.api.request('GET', `/v1/servers/${id}`, { token: tenant.token })).body.pendingReboot).toBe(false);
+});

@@ -1,5 +1,5 @@
 import { JobContext } from '@carve/jobs';
-import { Dom0OperationError } from '@carve/xen';
+import { Dom0OperationError, XlListEntry } from '@carve/xen';
 import type { Server } from '../server.entity';
 import { ServerJobSupport } from './server-job-support';
 
@@ -9,6 +9,8 @@ export interface LiveResize {
   /** The refusal that means "above the running domain's maximum". */
   aboveMaximum: 'above_maxmem' | 'above_maxvcpus';
   apply(domainName: string): Promise<{ changed: boolean }>;
+  /** Whether the running domain already has the new size (it booted from a config written after the request). */
+  runningHas(domain: XlListEntry): boolean;
 }
 
 /**
@@ -24,7 +26,14 @@ export async function resize(ctx: JobContext, support: ServerJobSupport, live: b
   await support.writeConfig(ctx, server, disks);
   if (!live) {
     await ctx.step('apply at next boot', async (report) => {
-      report.note(server.state === 'running' ? `${change.what} applies at the next reboot (pending reboot)` : `${change.what} applies at the next start`);
+      // Decided now, not when asked: a start that ran in between may have booted either config.
+      const domain = server.state === 'running' && (await support.domainRunning(ctx, server)) ? await ctx.dom0.domainByName(server.domainName) : null;
+      if (domain && !change.runningHas(domain)) {
+        await markPendingReboot(ctx, support, server);
+        report.note(`${change.what} applies at the next reboot (pending reboot)`);
+        return;
+      }
+      report.note(domain ? `the running domain already has ${change.what}` : `${change.what} applies at the next start`);
     });
     return;
   }

@@ -24,6 +24,7 @@ export class ResizeMemoryHandler implements JobHandler<JobType.ResizeMemory> {
       what: `memory ${memoryMiB} MiB`,
       aboveMaximum: 'above_maxmem',
       apply: (domainName) => ctx.dom0.setMemory(domainName, memoryMiB),
+      runningHas: (domain) => domain.memoryMiB === memoryMiB,
     });
   }
 }

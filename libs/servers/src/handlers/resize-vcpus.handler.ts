@@ -24,6 +24,7 @@ export class ResizeVcpusHandler implements JobHandler<JobType.ResizeVcpus> {
       what: `${vcpus} vCPUs`,
       aboveMaximum: 'above_maxvcpus',
       apply: (domainName) => ctx.dom0.setVcpus(domainName, vcpus),
+      runningHas: (domain) => domain.vcpus === vcpus,
     });
   }
 }
