@@ -168,16 +168,18 @@ it('hides another tenant\'s servers and jobs (404) and spreads one customer\'s s
   expect(listed.text).not.toContain(first.body.server.id);
 });
 
+/** An ordered server as if its create job had run (no worker here), so later requests queue behind nothing. */
+async function builtServer(t: TenantWithPool, state: 'running' | 'stopped'): Promise<string> {
+  const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
+  const id = ordered.body.server.id as string;
+  await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
+  await stack.api.db.query(`UPDATE servers SET state = $2 WHERE id = $1`, [id, state]);
+  await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
+  return id;
+}
+
 describe('changes queued behind each other', () => {
-  async function runningServer(t: TenantWithPool) {
-    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
-    const id = ordered.body.server.id;
-    // As if the create job had run (no worker here), so the next requests queue behind it.
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
-    await stack.api.db.query(`UPDATE servers SET state = 'running' WHERE id = $1`, [id]);
-    await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
-    return id as string;
-  }
+  const runningServer = (t: TenantWithPool) => builtServer(t, 'running');
 
   it('cancelling a queued resize puts size, maxima, pending reboot and the reservation back', async () => {
     const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
@@ -206,10 +208,7 @@ describe('changes queued behind each other', () => {
 describe('resizing memory and vCPUs together', () => {
   it('changes both or neither: a vCPU count beyond the pool leaves memory as it was', async () => {
     const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 2, diskGiB: 200 });
-    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
-    const id = ordered.body.server.id;
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
-    await stack.api.db.query(`UPDATE servers SET state = 'stopped' WHERE id = $1`, [id]);
+    const id = await builtServer(t, 'stopped');
     const before = await counts(t.poolId);
     const jobsBefore = await stack.api.db.query('SELECT count(*)::int AS n FROM jobs WHERE server_id = $1', [id]);
 
@@ -232,11 +231,7 @@ describe('resizing memory and vCPUs together', () => {
 describe('disk positions', () => {
   it('gives an added disk the first free xvd letter, so remove/add cycles never run out of letters', async () => {
     const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 500 });
-    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
-    const id = ordered.body.server.id;
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
-    await stack.api.db.query(`UPDATE servers SET state = 'stopped' WHERE id = $1`, [id]);
-    await stack.api.db.query(`UPDATE server_disks SET state = 'present' WHERE server_id = $1`, [id]);
+    const id = await builtServer(t, 'stopped');
     // xvdc (data) goes away, as if its remove job had run.
     await stack.api.db.query(`UPDATE server_disks SET state = 'removed' WHERE server_id = $1 AND label = 'data'`, [id]);
     const added = await stack.api.request('POST', `/v1/servers/${id}/disks`, { token: t.token, body: { label: 'logs', sizeGiB: 5, filesystem: 'ext4', role: 'data' } });
@@ -248,10 +243,7 @@ describe('disk positions', () => {
 describe('cancelling only what can be undone exactly', () => {
   it('cancels newest first: an earlier resize with a later one queued is 409 job_not_last', async () => {
     const t = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 200 });
-    const ordered = await stack.api.request('POST', '/v1/servers', { token: t.token, body: orderBody(stack, t.poolId) });
-    const id = ordered.body.server.id;
-    await stack.api.db.query(`UPDATE jobs SET status = 'succeeded', finished_at = created_at WHERE id = $1`, [ordered.body.job.id]);
-    await stack.api.db.query(`UPDATE servers SET state = 'running' WHERE id = $1`, [id]);
+    const id = await builtServer(t, 'running');
     const first = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 2048 } });
     const second = await stack.api.request('POST', `/v1/servers/${id}/resize`, { token: t.token, body: { memoryMiB: 4096 } });
     const refused = await stack.api.request('POST', `/v1/jobs/${first.body.jobs[0].id}/cancel`, { token: t.token });
