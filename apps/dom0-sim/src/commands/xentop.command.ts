@@ -11,11 +11,12 @@ interface XentopArgs {
   fullNames: boolean;
   vbdDetail: boolean;
   netDetail: boolean;
+  repeatHeader: boolean;
 }
 
 /** getopt-style: flags may be grouped (`-bf`) and values attached (`-i2`). */
 function parseArgs(args: string[]): XentopArgs | string {
-  const out: XentopArgs = { batch: false, iterations: Infinity, delaySeconds: 3, fullNames: false, vbdDetail: false, netDetail: false };
+  const out: XentopArgs = { batch: false, iterations: Infinity, delaySeconds: 3, fullNames: false, vbdDetail: false, netDetail: false, repeatHeader: false };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     if (!arg.startsWith('-') || arg === '-') return `xentop: invalid argument '${arg}'`;
@@ -33,7 +34,8 @@ function parseArgs(args: string[]): XentopArgs | string {
       else if (flag === 'f') out.fullNames = true;
       else if (flag === 'x') out.vbdDetail = true;
       else if (flag === 'n') out.netDetail = true;
-      else if (flag !== 'v' && flag !== 'r') return `xentop: invalid option -- '${flag}'`;
+      else if (flag === 'r') out.repeatHeader = true;
+      else if (flag !== 'v') return `xentop: invalid option -- '${flag}'`;
     }
   }
   return out;
@@ -47,7 +49,7 @@ export async function xentop(input: CommandInput): Promise<CommandResult> {
   // A batch run without -i never ends; the simulator caps it so a stray call returns.
   const iterations = Number.isFinite(parsed.iterations) ? parsed.iterations : 1;
   const { runtime } = input;
-  const options: XentopOptions = { fullNames: parsed.fullNames, vbdDetail: parsed.vbdDetail, netDetail: parsed.netDetail, totalMemoryMiB: runtime.state.totalMemoryMiB };
+  const options: XentopOptions = { fullNames: parsed.fullNames, vbdDetail: parsed.vbdDetail, netDetail: parsed.netDetail, repeatHeader: parsed.repeatHeader, totalMemoryMiB: runtime.state.totalMemoryMiB };
   let previous = new Map<number, { cpu: number; at: number }>();
   let out = '';
   for (let n = 0; n < iterations; n += 1) {

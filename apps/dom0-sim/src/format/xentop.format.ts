@@ -16,6 +16,8 @@ export interface XentopOptions {
   fullNames: boolean;
   vbdDetail: boolean;
   netDetail: boolean;
+  /** `-r`: the header before every domain row instead of once per iteration. */
+  repeatHeader?: boolean;
   totalMemoryMiB: number;
 }
 
@@ -94,10 +96,14 @@ export function formatXentopRow(row: XentopRow, options: XentopOptions): string 
   return lines.map((l) => `${l}\n`).join('');
 }
 
-/** One batch-mode iteration: header, then rows sorted by name, case-insensitive. */
+/**
+ * One batch-mode iteration: rows sorted by name, case-insensitive, the header
+ * before the first (xentop's top(): `if (i == first_domain_index || repeat_header)`),
+ * or before each with -r.
+ */
 export function formatXentopIteration(rows: readonly XentopRow[], options: XentopOptions): string {
   // strcasecmp order, not locale order.
   const key = (r: XentopRow): string => r.view.name.toLowerCase();
   const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return `${XENTOP_HEADER}\n${sorted.map((r) => formatXentopRow(r, options)).join('')}`;
+  return sorted.map((r, i) => `${i === 0 || options.repeatHeader ? `${XENTOP_HEADER}\n` : ''}${formatXentopRow(r, options)}`).join('');
 }

@@ -47,6 +47,17 @@ function isHeader(line: OutputLine): boolean {
   return /^NAME\s+STATE\s/.test(line.text.trim());
 }
 
+function parseHeader(line: OutputLine, fail: (l: OutputLine, r: string) => never): string[] {
+  const header = line.text.trim().split(/\s+/);
+  for (const column of header) {
+    if (!(COLUMNS as readonly string[]).includes(column)) fail(line, `unknown column ${column}`);
+  }
+  for (const required of ['NAME', 'STATE', 'CPU(sec)', 'CPU(%)', 'MEM(k)', 'MAXMEM(k)'] as const) {
+    if (!header.includes(required)) fail(line, `missing column ${required}`);
+  }
+  return header;
+}
+
 function parseRow(line: OutputLine, header: readonly string[], fail: (l: OutputLine, r: string) => never): XentopDomain {
   const at = (reason: string): never => fail(line, reason);
   const tokens = line.text.trim().split(/\s+/);
@@ -91,28 +102,66 @@ function parseRow(line: OutputLine, header: readonly string[], fail: (l: OutputL
   };
 }
 
+/** One header line and the rows printed under it (detail lines dropped). */
+interface Block {
+  readonly header: readonly string[];
+  readonly rows: XentopDomain[];
+}
+
+/** strcasecmp: ASCII letters folded, then byte order. */
+function compareNames(a: string, b: string): number {
+  const fold = (s: string): string => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const x = fold(a);
+  const y = fold(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /**
- * `xentop -b -i N`: header + rows per iteration, no separator. Reads the last
- * iteration (the first has CPU(%) 0.0). Columns are found by the header names,
- * from the right, so widened columns and full (-f) names both read.
+ * With -r every header holds one row, so headers no longer mark iterations.
+ * Each iteration lists every domain once, sorted by name (strcasecmp), so a
+ * row that sorts before the previous one, or repeats its name, starts the
+ * next iteration. Without -f names are cut to their first 10 characters, and
+ * two such names may be equal within one iteration: an equal 10-character
+ * name is kept in the same iteration (an iteration always holds Domain-0 too,
+ * so a lone 10-character domain repeated is not a real case).
+ */
+function splitRepeatedHeaderIterations(rows: readonly XentopDomain[]): XentopDomain[][] {
+  const iterations: XentopDomain[][] = [];
+  let previous: XentopDomain | undefined;
+  for (const row of rows) {
+    const order = previous === undefined ? -1 : compareNames(row.name, previous.name);
+    const startsIteration = previous === undefined || order < 0 || (order === 0 && row.name.length !== 10);
+    if (startsIteration) iterations.push([row]);
+    else iterations[iterations.length - 1].push(row);
+    previous = row;
+  }
+  return iterations;
+}
+
+/**
+ * `xentop -b -i N`: header + rows per iteration, no separator; with -r a header
+ * before every row. Reads the last iteration (the first has CPU(%) 0.0).
+ * Columns are found by the header names, from the right, so widened columns
+ * and full (-f) names both read.
  */
 export function parseXentop(stdout: string): XentopSample {
   const fail = failer(PARSER);
   const lines = outputLines(stdout);
-  const headers = lines.map((line, index) => (isHeader(line) ? index : -1)).filter((index) => index >= 0);
-  if (headers.length === 0) return fail(lines[0], 'no xentop header (NAME STATE ...) found');
-  if (headers[0] !== 0) return fail(lines[0], 'expected the xentop header before any row');
-  const start = headers[headers.length - 1];
-  const header = lines[start].text.trim().split(/\s+/);
-  for (const column of header) {
-    if (!(COLUMNS as readonly string[]).includes(column)) fail(lines[start], `unknown column ${column}`);
+  if (!lines.some(isHeader)) return fail(lines[0], 'no xentop header (NAME STATE ...) found');
+  if (!isHeader(lines[0])) return fail(lines[0], 'expected the xentop header before any row');
+  const blocks: Block[] = [];
+  for (const line of lines) {
+    if (isHeader(line)) {
+      blocks.push({ header: parseHeader(line, fail), rows: [] });
+    } else if (!DETAIL.test(line.text)) {
+      const block = blocks[blocks.length - 1];
+      block.rows.push(parseRow(line, block.header, fail));
+    }
   }
-  for (const required of ['NAME', 'STATE', 'CPU(sec)', 'CPU(%)', 'MEM(k)', 'MAXMEM(k)'] as const) {
-    if (!header.includes(required)) fail(lines[start], `missing column ${required}`);
+  // Without -r an iteration with several domains has them all under one header.
+  if (!blocks.every((block) => block.rows.length === 1)) {
+    return { iterations: blocks.length, domains: blocks[blocks.length - 1].rows };
   }
-  const domains = lines
-    .slice(start + 1)
-    .filter((line) => !DETAIL.test(line.text))
-    .map((line) => parseRow(line, header, fail));
-  return { iterations: headers.length, domains };
+  const iterations = splitRepeatedHeaderIterations(blocks.flatMap((block) => block.rows));
+  return { iterations: iterations.length, domains: iterations[iterations.length - 1] };
 }
