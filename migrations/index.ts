@@ -8,6 +8,7 @@ import { Server, ServerDisk } from '@carve/servers';
 import { ApiToken, Customer, User } from '@carve/tenancy';
 import { TenancyAndInventory1764050000000 } from './1764050000000-TenancyAndInventory';
 import { PoolsServersJobs1764060000000 } from './1764060000000-PoolsServersJobs';
+import { ServerSshKeys1764070000000 } from './1764070000000-ServerSshKeys';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
@@ -15,4 +16,4 @@ import { PoolsServersJobs1764060000000 } from './1764060000000-PoolsServersJobs'
  */
 export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000];

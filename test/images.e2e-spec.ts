@@ -128,8 +128,8 @@ describe('images', () => {
     await api.request('PUT', `/v1/customers/${customer.id}/pool-ceiling`, { body: { memoryMiB: 4096, vcpus: 4, diskGiB: 100, transferGB: 100 } });
     const pool = await api.request('POST', '/v1/pools', { token: customer.adminToken, body: { name: `p-${counter++}`, kind: 'shared', memoryMiB: 1024, vcpus: 1, diskGiB: 10, transferGB: 10 } });
     await api.db.query(
-      `INSERT INTO servers (customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_key)
-       VALUES ($1, $2, $3, $4, 'web', 'web', 'running', 512, 512, 1, 1, 'ssh-ed25519 AAAA')`,
+      `INSERT INTO servers (customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_keys)
+       VALUES ($1, $2, $3, $4, 'web', 'web', 'running', 512, 512, 1, 1, ARRAY['ssh-ed25519 AAAA'])`,
       [customer.id, pool.body.id, host.id, image.id],
     );
     const res = await api.request('DELETE', `/v1/images/${image.id}`);

@@ -228,8 +228,8 @@ describe('shared pools, as a customer', () => {
     const [image] = await api.db.query(`INSERT INTO images (name, archive_path) VALUES ($1, '/var/lib/carve/images/debian-12.tar.gz') RETURNING id`, [`img-${counter++}`]);
     const server = async (name: string, state: string) => {
       const [row] = await api.db.query(
-        `INSERT INTO servers (customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_key)
-         VALUES ($1, $2, $3, $4, $5, $5, $6, 512, 512, 1, 1, 'ssh-ed25519 AAAA') RETURNING id`,
+        `INSERT INTO servers (customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_keys)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, 512, 512, 1, 1, ARRAY['ssh-ed25519 AAAA']) RETURNING id`,
         [acme.id, pool.id, host.id, image.id, name, state],
       );
       return row.id as string;

@@ -92,8 +92,8 @@ async function insertServer(hostId: string, state: string, options: { disks?: { 
   const name = shortName('srv');
   const domainName = domainNameFor(name, id);
   await api.db.query(
-    `INSERT INTO servers (id, customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_key, deleted_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1024, 1024, 1, 1, 'ssh-ed25519 AAAA test', CASE WHEN $9::int IS NULL THEN NULL ELSE now() - make_interval(mins => $9::int) END)`,
+    `INSERT INTO servers (id, customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_keys, deleted_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1024, 1024, 1, 1, ARRAY['ssh-ed25519 AAAA test'], CASE WHEN $9::int IS NULL THEN NULL ELSE now() - make_interval(mins => $9::int) END)`,
     [id, customer.id, poolId, hostId, imageId, name, domainName, state, options.deletedMinutesAgo ?? null],
   );
   const disks = options.disks ?? [{ label: 'root', state: 'present' }];

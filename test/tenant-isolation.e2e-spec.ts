@@ -63,7 +63,7 @@ function serverOf({ api, owner }: WalkContext) {
           imageId: image.id,
           memoryMiB: 512,
           vcpus: 1,
-          sshPublicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl walker',
+          sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl walker'],
           disks: [
             { label: 'root', sizeGiB: 5, filesystem: 'ext4', role: 'root' },
             { label: 'data', sizeGiB: 5, filesystem: 'xfs', role: 'data' },
@@ -358,5 +358,45 @@ describe('walking every route', () => {
     const users = await api.request('GET', '/v1/users?limit=100', { token: a.adminToken });
     expect(aIds).toEqual(expect.arrayContaining(users.body.items.map((u: { id: string }) => u.id)));
     expect(users.body.items.length).toBeGreaterThan(1);
+  });
+});
+
+describe('every route that takes a body refuses hostile bodies before anything runs', () => {
+  const deepBody = '{"a":'.repeat(3000) + '1' + '}'.repeat(3000);
+  const bodyRoutes = () => routes.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method));
+  /** The caller allowed on the route, on its own objects: what it meets is the body check, not access. */
+  const callerOf = (route: Route) => (route.access === 'operator' ? api.operatorToken : a.adminToken);
+
+  it('answers 400 body_too_complex to a 3,000-deep JSON body on every write route, and changes nothing', async () => {
+    const before = await snapshotTables(api.db);
+    for (const route of bodyRoutes()) {
+      const res = await api.request(route.method, await urlFor(route, a), { token: callerOf(route), rawBody: deepBody });
+      expect({ route: describeRoute(route), status: res.status, code: res.body?.code }).toEqual({ route: describeRoute(route), status: 400, code: 'body_too_complex' });
+      expectProblem(res, 400, 'body_too_complex');
+    }
+    expect(await snapshotTables(api.db)).toEqual(before);
+  });
+
+  it('answers 4xx to a name with control and bidi characters on every route with a body (400 naming `name` where the body has one)', async () => {
+    const before = await snapshotTables(api.db);
+    let namesChecked = 0;
+    for (const route of bodyRoutes().filter((r) => r.operation?.requestBody)) {
+      const example = bodyFor(route);
+      const schema = resolve(route.operation!.requestBody!.content!['application/json']!.schema!);
+      const takesName = Boolean(schema.properties?.name);
+      const body = { ...(typeof example === 'object' && example !== null ? example : {}), name: 'evil\u001b[31m\u202Etxt\n' };
+      const res = await api.request(route.method, await urlFor(route, a), { token: callerOf(route), body });
+      expect({ route: describeRoute(route), clientError: res.status >= 400 && res.status < 500 }).toEqual({ route: describeRoute(route), clientError: true });
+      if (takesName) {
+        namesChecked++;
+        expect({ route: describeRoute(route), status: res.status, fields: (res.body?.fields ?? []).map((f: { field: string }) => f.field) }).toEqual({
+          route: describeRoute(route),
+          status: 400,
+          fields: expect.arrayContaining(['name']),
+        });
+      }
+    }
+    expect(namesChecked).toBeGreaterThanOrEqual(4);
+    expect(await snapshotTables(api.db)).toEqual(before);
   });
 });

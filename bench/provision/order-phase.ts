@@ -54,7 +54,7 @@ export async function orderServers(stack: BenchStack, customers: readonly BenchC
     const sentAtMs = Date.now();
     const accepted = await api.post<Accepted>(
       '/v1/servers',
-      { name: `b${i}`, poolId, imageId: stack.imageId, memoryMiB: 512, maxMemoryMiB: 1024, vcpus: 1, sshPublicKey: DEMO_SSH_KEY, disks: DEMO_DISKS },
+      { name: `b${i}`, poolId, imageId: stack.imageId, memoryMiB: 512, maxMemoryMiB: 1024, vcpus: 1, sshKeys: [DEMO_SSH_KEY], disks: DEMO_DISKS },
       `bench-order-${i}`,
     );
     timed[i] = { serverId: accepted.server.id, jobId: accepted.job.id, hostId: accepted.server.hostId, customer: i % customers.length, sentAtMs, acceptedAtMs: Date.now() };

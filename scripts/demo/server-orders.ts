@@ -45,7 +45,7 @@ export async function orderServer(ctx: DemoContext, plan: ServerPlan, imageId: s
     maxMemoryMiB: plan.maxMemoryMiB,
     vcpus: plan.vcpus,
     maxVcpus: plan.maxVcpus,
-    sshPublicKey: DEMO_SSH_KEY,
+    sshKeys: [DEMO_SSH_KEY],
     disks: DEMO_DISKS,
   };
   const accepted = await plan.customer.api.post<Accepted>('/v1/servers', body, ctx.key(`order-${plan.customer.id}-${plan.name}`));

@@ -123,7 +123,7 @@ export function orderBody(stack: Stack, poolId: string, overrides: Record<string
     maxMemoryMiB: 2048,
     vcpus: 1,
     maxVcpus: 2,
-    sshPublicKey: TEST_SSH_KEY,
+    sshKeys: [TEST_SSH_KEY],
     disks: [
       { label: 'root', sizeGiB: 10, filesystem: 'ext4', role: 'root', inodes: 655360 },
       { label: 'root2', sizeGiB: 10, filesystem: 'ext4', role: 'root' },

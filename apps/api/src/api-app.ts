@@ -5,10 +5,12 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { CarveConfig, LogLevel } from '@carve/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisConnection } from '@carve/redis';
+import { RequestAuthenticator } from '@carve/tenancy';
 import { ApiModule } from './app.module';
 import { buildOpenApiDocument, serveOpenApi } from './http/openapi';
 import { PROBLEM_CONTENT_TYPE, problemFrom } from './http/problem';
 import { toCarveError } from './http/problem.filter';
+import { parseJsonBody } from './http/json-body.parser';
 import { RateLimiter, rateLimitedError } from './http/rate-limit';
 
 export interface RegisteredRoute {
@@ -59,12 +61,19 @@ export async function createApiApp(config: CarveConfig): Promise<ApiApp> {
     abortOnError: false,
   });
 
+  // The only JSON parser: bounded depth and size, UTF-8 only, before validation and transformation run.
+  app.useBodyParser('application/json', { bodyLimit: config.bodyLimitBytes }, async (request: FastifyRequest, body: Buffer) =>
+    parseJsonBody(request.headers['content-type'], body),
+  );
+
+  const authenticator = app.get(RequestAuthenticator);
   const limiter = new RateLimiter(app.get(RedisConnection), config.rateLimitPerWindow, config.rateLimitWindowSeconds);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url === '/health' || request.url.startsWith('/docs') || request.url.startsWith('/openapi')) return;
     // Without Redis the limit cannot be counted: serve the request (and /health says Redis is down) rather than fail it.
-    const decision = await limiter.check(limiter.callerKey(request.headers.authorization, request.ip), Date.now()).catch((error: Error) => {
+    const actor = await authenticator.identify(request, request.headers.authorization);
+    const decision = await limiter.check(limiter.callerKey(actor?.tokenId, request.ip), Date.now()).catch((error: Error) => {
       request.log.warn({ err: error }, 'rate limit not checked: Redis unavailable');
       return { allowed: true, remaining: -1, retryAfterSeconds: 0 };
     });

@@ -25,8 +25,8 @@ beforeAll(async () => {
   const [pool] = await db.query(`INSERT INTO pools (customer_id, name, kind, memory_mib, vcpus, disk_gib, transfer_gb) VALUES ($1, 'p', 'shared', 4096, 4, 100, 100) RETURNING id`, [customer.id]);
   const [image] = await db.query(`INSERT INTO images (name, archive_path) VALUES ('debian-12', '/var/lib/carve/images/debian-12.tar.gz') RETURNING id`);
   const [server] = await db.query(
-    `INSERT INTO servers (customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_key)
-     VALUES ($1, $2, $3, $4, 'web', 'web-00000000', 'running', 512, 512, 1, 1, 'ssh-ed25519 AAAA x') RETURNING id`,
+    `INSERT INTO servers (customer_id, pool_id, host_id, image_id, name, domain_name, state, memory_mib, max_memory_mib, vcpus, max_vcpus, ssh_public_keys)
+     VALUES ($1, $2, $3, $4, 'web', 'web-00000000', 'running', 512, 512, 1, 1, ARRAY['ssh-ed25519 AAAA x']) RETURNING id`,
     [customer.id, pool.id, host.id, image.id],
   );
   serverId = server.id;

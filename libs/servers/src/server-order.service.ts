@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, ForbiddenError, InvalidInputError } from '@carve/core';
+import { ConflictError, ForbiddenError, InvalidInputError, parseSshPublicKey } from '@carve/core';
 import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
 import { JobDispatcher, JobRepository, JobType, toJobView, JobView } from '@carve/jobs';
 import { Actor } from '@carve/tenancy';
@@ -19,7 +19,8 @@ export interface ServerOrder {
   maxMemoryMiB?: number;
   vcpus: number;
   maxVcpus?: number;
-  sshPublicKey: string;
+  /** OpenSSH public key lines; each is parsed again here and stored normalised. */
+  sshKeys: string[];
   disks: DiskRequest[];
 }
 
@@ -91,7 +92,7 @@ export class ServerOrderService {
             maxMemoryMiB,
             vcpus: order.vcpus,
             maxVcpus,
-            sshPublicKey: order.sshPublicKey.trim(),
+            sshPublicKeys: order.sshKeys.map((key) => parseSshPublicKey(key).line),
             activeRootDiskId: disks[0]!.id,
             pendingReboot: false,
             holdsReservation: true,

@@ -19,7 +19,8 @@ export class Server {
   @Column({ type: 'integer', name: 'max_memory_mib' }) maxMemoryMiB: number;
   @Column({ type: 'integer' }) vcpus: number;
   @Column({ type: 'integer', name: 'max_vcpus' }) maxVcpus: number;
-  @Column({ type: 'text', name: 'ssh_public_key' }) sshPublicKey: string;
+  /** Parsed, normalised OpenSSH key lines (comments with shell metacharacters dropped). */
+  @Column({ type: 'text', array: true, name: 'ssh_public_keys' }) sshPublicKeys: string[];
   @Column({ type: 'uuid', name: 'active_root_disk_id', nullable: true }) activeRootDiskId: string | null;
   /** A change is in the config file but waits for the next boot. */
   @Column({ type: 'boolean', name: 'pending_reboot', default: false }) pendingReboot: boolean;

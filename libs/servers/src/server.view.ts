@@ -31,6 +31,8 @@ export interface ServerView {
   maxVcpus: number;
   pendingReboot: boolean;
   failureReason: string | null;
+  /** The authorised keys as stored: parsed and normalised, unsafe comments dropped. */
+  sshKeys: string[];
   disks: ServerDiskView[];
   createdAt: Date;
   updatedAt: Date;
@@ -52,6 +54,7 @@ export function toServerView(server: Server, disks: ServerDisk[]): ServerView {
     maxVcpus: server.maxVcpus,
     pendingReboot: server.pendingReboot,
     failureReason: server.failureReason,
+    sshKeys: server.sshPublicKeys,
     disks: disks
       .filter((d) => d.serverId === server.id && d.state !== 'removed')
       .sort((a, b) => a.position - b.position)

@@ -1,6 +1,7 @@
 export * from './actor';
 export * from './auth/access.decorators';
 export * from './auth/auth.guard';
+export * from './auth/request-authenticator';
 export * from './bootstrap-operator';
 export * from './customers/customer.service';
 export * from './entities/api-token.entity';

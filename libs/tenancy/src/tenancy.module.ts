@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RequestAuthenticator } from './auth/request-authenticator';
 import { CustomerRepository } from './customers/customer.repository';
 import { CustomerService } from './customers/customer.service';
 import { ApiTokenRepository } from './tokens/api-token.repository';
@@ -7,7 +8,7 @@ import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
 @Module({
-  providers: [CustomerRepository, CustomerService, ApiTokenRepository, TokenService, UserRepository, UserService],
-  exports: [CustomerService, TokenService, UserService],
+  providers: [RequestAuthenticator, CustomerRepository, CustomerService, ApiTokenRepository, TokenService, UserRepository, UserService],
+  exports: [RequestAuthenticator, CustomerService, TokenService, UserService],
 })
 export class TenancyModule {}

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CustomerStatus } from '@carve/tenancy';
 import { Type } from 'class-transformer';
-import { IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../http/page-query.dto';
+import { IsDisplayName } from '../http/text-validators';
 
 const CUSTOMER_STATUSES: CustomerStatus[] = ['active', 'suspended'];
 const DISPLAY_NAME = /^[\p{L}\p{N}][\p{L}\p{N} .,&'()-]*$/u;
@@ -10,8 +11,7 @@ const DISPLAY_NAME = /^[\p{L}\p{N}][\p{L}\p{N} .,&'()-]*$/u;
 export class CreateCustomerDto {
   @ApiProperty({ example: 'Acme Hosting GmbH' })
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsDisplayName(100)
   @Matches(DISPLAY_NAME, { message: "must start with a letter or digit and contain only letters, digits, spaces and . , & ' ( ) -" })
   name: string;
 
@@ -23,8 +23,7 @@ export class CreateCustomerDto {
 
   @ApiProperty({ example: 'Ada Admin', description: "Name of the customer's first admin user" })
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsDisplayName(100)
   adminName: string;
 
   @ApiProperty({ example: 'ada@acme.example' })
@@ -37,8 +36,7 @@ export class UpdateCustomerDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsDisplayName(100)
   @Matches(DISPLAY_NAME, { message: "must start with a letter or digit and contain only letters, digits, spaces and . , & ' ( ) -" })
   name?: string;
 
@@ -70,8 +68,7 @@ export class CustomerListQuery extends PageQuery {
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci deploys' })
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsDisplayName(100)
   name: string;
 
   @ApiPropertyOptional({ example: '2030-01-01T00:00:00Z', description: 'When the token stops working (UTC)' })

@@ -3,12 +3,14 @@ import { HOST_STATUSES, HostStatus } from '@carve/inventory';
 import { HOST_KEY_FINGERPRINT_PATTERN } from '@carve/xen';
 import { IsIn, IsInt, IsISO4217CurrencyCode, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../http/page-query.dto';
+import { IsDisplayName } from '../http/text-validators';
 
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\d{1,3}(\.\d{1,3}){3}$|^[0-9a-fA-F:]+$/;
 
 export class RegisterHostDto {
   @ApiProperty({ example: 'fsn1-dom0-01' })
   @IsString()
+  @IsDisplayName(63)
   @Matches(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'must be lowercase letters, digits and dashes (1-63)' })
   name: string;
 

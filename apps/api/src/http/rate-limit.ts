@@ -9,12 +9,12 @@ export interface RateLimitDecision {
 }
 
 /**
- * A fixed-window counter per caller in Redis, shared by every API process. The caller is
- * the bearer token (hashed: the token itself never reaches Redis) or, without one, the
- * client address. The limiter runs before authentication, so a guesser sending a new
- * token each time would get a fresh budget per guess: each address may therefore also
- * present at most `limit` distinct tokens per window (a reseller panel relaying many
- * customers' tokens stays well under the default).
+ * A fixed-window counter per caller in Redis, shared by every API process. A token that
+ * authenticates gets its own bucket (keyed by its id). Everything else (no token, a
+ * malformed, unknown, expired or revoked one) counts against the client address, so a
+ * caller inventing a new token per request shares one budget with every other failure
+ * from its address. Each address may also present at most `limit` distinct valid tokens
+ * per window (a reseller panel relaying many customers' tokens stays well under it).
  */
 export class RateLimiter {
   constructor(
@@ -23,10 +23,9 @@ export class RateLimiter {
     private readonly windowSeconds: number,
   ) {}
 
-  /** Opaque to callers: `t:<token hash>|<address>` with a bearer token, `a:<address>` without. */
-  callerKey(authorization: string | undefined, address: string): string {
-    const token = /^Bearer\s+(\S+)/i.exec(authorization ?? '')?.[1];
-    return token ? `t:${createHash('sha256').update(token).digest('hex').slice(0, 32)}|${address}` : `a:${address}`;
+  /** Opaque to callers: `t:<token id>|<address>` for an authenticated token, `a:<address>` for anything else. */
+  callerKey(tokenId: string | undefined, address: string): string {
+    return tokenId ? `t:${createHash('sha256').update(tokenId).digest('hex').slice(0, 32)}|${address}` : `a:${address}`;
   }
 
   async check(caller: string, nowMs: number): Promise<RateLimitDecision> {
@@ -48,7 +47,7 @@ export class RateLimiter {
 }
 
 export function rateLimitedError(retryAfterSeconds: number): CarveError {
-  return new CarveError('rate_limited', 429, 'Too many requests', `Too many requests for this token; retry after ${retryAfterSeconds} s.`, {
+  return new CarveError('rate_limited', 429, 'Too many requests', `Too many requests from this token or address; retry after ${retryAfterSeconds} s.`, {
     retryAfterSeconds,
   });
 }

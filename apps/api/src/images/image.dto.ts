@@ -1,20 +1,19 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../http/page-query.dto';
+import { IsDisplayName } from '../http/text-validators';
 
 export class CreateImageDto {
   @ApiProperty({ example: 'debian-12', description: 'Unique, compared without case' })
   @IsString()
+  @IsDisplayName(63)
   @Matches(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, { message: 'must be 1-63 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit' })
   name: string;
 
   @ApiPropertyOptional({ example: 'Debian 12 (bookworm), minimal' })
   @IsOptional()
   @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  // eslint-disable-next-line no-control-regex
-  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: 'must not contain control characters' })
+  @IsDisplayName(200)
   description?: string;
 
   @ApiProperty({

@@ -4,6 +4,7 @@ import type { CreatePoolInput } from '@carve/pools';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../http/page-query.dto';
 import { MAX_SIZES } from './pool-sizes.dto';
+import { IsDisplayName } from '../http/text-validators';
 
 const POOL_KINDS = ['shared', 'dedicated'] as const;
 const POOL_NAME = /^[A-Za-z0-9]([A-Za-z0-9 ._-]{0,61}[A-Za-z0-9])?$/;
@@ -13,6 +14,7 @@ const isShared = (o: { kind?: string }) => o.kind === 'shared';
 export class CreatePoolDto {
   @ApiProperty({ example: 'production' })
   @IsString()
+  @IsDisplayName(63)
   @Matches(POOL_NAME, { message: POOL_NAME_MESSAGE })
   name: string;
 
@@ -77,6 +79,7 @@ export class UpdatePoolDto {
   @ApiPropertyOptional({ example: 'production' })
   @IsOptional()
   @IsString()
+  @IsDisplayName(63)
   @Matches(POOL_NAME, { message: POOL_NAME_MESSAGE })
   name?: string;
 

@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DISK_ROLES, DiskRole, FILESYSTEMS, Filesystem, SERVER_STATES, ServerState } from '@carve/servers';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { InvalidInputError } from '@carve/core';
+import type { ServerOrder } from '@carve/servers';
 import { PageQuery } from '../http/page-query.dto';
-
-const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [\x20-\x7e]{0,200})?$/;
+import { IsDisplayName, sshKeyProblems } from '../http/text-validators';
 
 export class DiskDto {
   @ApiProperty({ example: 'root', description: 'Lowercase letters and digits, starting with a letter (1-16)' })
   @IsString()
+  @IsDisplayName(16)
   @Matches(/^[a-z][a-z0-9]{0,15}$/, { message: 'must be 1-16 lowercase letters or digits, starting with a letter' })
   label: string;
 
@@ -44,6 +46,7 @@ export class DiskDto {
 export class OrderServerDto {
   @ApiProperty({ example: 'web1', description: 'Unique in your account; lowercase letters, digits and dashes (2-32)' })
   @IsString()
+  @IsDisplayName(32)
   @Matches(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, { message: 'must be 2-32 lowercase letters, digits or dashes, starting with a letter' })
   // LVM reserves volume names starting with these, and volume names start with the server name.
   @Matches(/^(?!snapshot|pvmove)/, { message: 'must not start with "snapshot" or "pvmove" (names LVM reserves)' })
@@ -83,11 +86,26 @@ export class OrderServerDto {
   @Max(128)
   maxVcpus?: number;
 
-  @ApiProperty({ example: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ada@laptop' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ada@laptop'],
+    description:
+      'OpenSSH public keys authorised for root (1-10; this or sshPublicKey is required). Each is parsed: a known type whose base64 data decodes to a key of that type and a usual size. ' +
+      'A comment is kept only when it holds letters, digits, spaces and @ . _ + = : , / -; otherwise it is dropped.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(16384, { each: true })
+  sshKeys?: string[];
+
+  @ApiPropertyOptional({ description: 'One key, the same as sshKeys: [key]; kept for existing clients' })
+  @IsOptional()
   @IsString()
-  @MaxLength(4096)
-  @Matches(SSH_PUBLIC_KEY, { message: 'must be one OpenSSH public key line (type, base64 key, optional comment)' })
-  sshPublicKey: string;
+  @MaxLength(16384)
+  sshPublicKey?: string;
 
   @ApiProperty({ type: [DiskDto] })
   @ValidateNested({ each: true })
@@ -95,6 +113,21 @@ export class OrderServerDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
   disks: DiskDto[];
+}
+
+/** The DTO as the order service takes it: one list of keys, each parsed, named `sshKeys.N` when it fails. */
+export function toServerOrder(dto: OrderServerDto): ServerOrder {
+  const { sshKeys, sshPublicKey, ...rest } = dto;
+  if (sshKeys !== undefined && sshPublicKey !== undefined) {
+    throw new InvalidInputError([{ field: 'sshPublicKey', message: 'send sshKeys or sshPublicKey, not both' }]);
+  }
+  if (sshKeys === undefined && sshPublicKey === undefined) throw new InvalidInputError([{ field: 'sshKeys', message: 'is required: at least one OpenSSH public key' }]);
+  const keys = sshKeys ?? [sshPublicKey!];
+  const problems = sshKeyProblems(keys, sshKeys !== undefined ? 'sshKeys' : 'sshPublicKey').map((p) =>
+    sshKeys !== undefined ? p : { ...p, field: 'sshPublicKey' },
+  );
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return { ...rest, sshKeys: keys };
 }
 
 export class ServerListQuery extends PageQuery {

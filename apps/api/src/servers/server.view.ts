@@ -31,6 +31,7 @@ export class ServerDoc {
   @ApiProperty() maxVcpus: number;
   @ApiProperty({ description: 'A change waits for the next boot' }) pendingReboot: boolean;
   @ApiPropertyOptional({ nullable: true, type: String }) failureReason: string | null;
+  @ApiProperty({ type: [String], description: 'Authorised SSH keys as stored: parsed, normalised, comments with shell metacharacters dropped' }) sshKeys: string[];
   @ApiProperty({ type: [ServerDiskDoc] }) disks: ServerDiskDoc[];
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

@@ -6,7 +6,7 @@ import { Actor, CurrentActor } from '@carve/tenancy';
 import { ReadRoute, WriteRoute } from '../http/api-docs.decorators';
 import { pageRequest } from '../http/page-query.dto';
 import { UuidParam } from '../http/uuid-param';
-import { DiskDto, GrowDiskDto, OrderServerDto, RemoveDiskDto, ResizeServerDto, ServerListQuery, StopServerDto } from './server.dto';
+import { DiskDto, GrowDiskDto, OrderServerDto, RemoveDiskDto, ResizeServerDto, ServerListQuery, StopServerDto, toServerOrder } from './server.dto';
 import { AcceptedDoc, ResizeAcceptedDoc, ServerDoc, ServerPage } from './server.view';
 
 /**
@@ -27,7 +27,7 @@ export class ServersController {
   @WriteRoute(404, 409)
   @ApiAcceptedResponse({ type: AcceptedDoc, description: 'Order accepted: resources reserved, create job queued' })
   order(@CurrentActor() actor: Actor, @Body() body: OrderServerDto): Promise<AcceptedDoc> {
-    return this.orders.order(actor, body);
+    return this.orders.order(actor, toServerOrder(body));
   }
 
   @Get()

@@ -1,17 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Actor, CUSTOMER_ROLES, CurrentActor, UserService } from '@carve/tenancy';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UserPage, UserView } from '../customers/customer.view';
 import { ReadRoute, WriteRoute } from '../http/api-docs.decorators';
 import { PageQuery, pageRequest } from '../http/page-query.dto';
 import { UuidParam } from '../http/uuid-param';
+import { IsDisplayName } from '../http/text-validators';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'Vic Viewer' })
   @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @IsDisplayName(100)
   name: string;
 
   @ApiProperty({ example: 'vic@acme.example' })

@@ -128,7 +128,7 @@ export class CreateServerHandler implements JobHandler<JobType.CreateServer> {
       imageArchive: image.archivePath,
       hostname: hostnameFor(server),
       fstab: fstabFor(disks),
-      authorizedKeys: [server.sshPublicKey],
+      authorizedKeys: server.sshPublicKeys,
     });
     report.note(`unpacked ${image.name} (${image.archivePath}); wrote hostname, fstab and root's authorized_keys`);
   }

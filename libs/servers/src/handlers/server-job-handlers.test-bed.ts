@@ -144,7 +144,7 @@ export class HandlerTestBed {
           maxMemoryMiB: spec.maxMemoryMiB ?? memoryMiB,
           vcpus,
           maxVcpus: spec.maxVcpus ?? vcpus,
-          sshPublicKey: SSH_KEY,
+          sshPublicKeys: [SSH_KEY],
           pendingReboot: false,
           holdsReservation: true,
           failureReason: null,

@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenError, UnauthenticatedError } from '@carve/core';
-import { TokenService } from '../tokens/token.service';
+import { ForbiddenError } from '@carve/core';
 import { ACCESS_KEY, AccessLevel, RequestWithActor } from './access.decorators';
+import { RequestAuthenticator } from './request-authenticator';
 
 interface HttpRequest extends RequestWithActor {
   headers: Record<string, string | string[] | undefined>;
@@ -13,17 +13,14 @@ interface HttpRequest extends RequestWithActor {
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenService,
+    private readonly authenticator: RequestAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const level = this.reflector.getAllAndOverride<AccessLevel>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'read';
     if (level === 'public') return true;
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const header = request.headers['authorization'];
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new UnauthenticatedError('Send an API token as "Authorization: Bearer <token>".');
-    const actor = await this.tokens.authenticate(match[1]!);
+    const actor = await this.authenticator.authenticate(request, request.headers['authorization']);
     request.actor = actor;
     if (level === 'operator' && actor.role !== 'operator') throw new ForbiddenError('This route is for the hosting operator only.');
     if (level === 'write' && actor.role === 'viewer') throw new ForbiddenError('Viewers have read-only access; ask an admin of your account.');
