@@ -1,6 +1,7 @@
 import { pathExistsCommand, readFileCommand, removeFileCommand } from '../commands/file.commands';
 import { filesystemTypeCommand, FilesystemType, makeFilesystemCommand } from '../commands/filesystem.commands';
 import { lvCreateCommand, lvDevicePath, lvExtendCommand, lvListQuery, lvRemoveCommand, vgSpaceQuery } from '../commands/lvm.commands';
+import { meteringReadingQuery } from '../commands/metering-reading.query';
 import { domainConfigPath, writeDomainConfigCommand } from '../commands/write-file.commands';
 import {
   xlBlockAttachCommand,
@@ -18,6 +19,7 @@ import { parseDomainConfig } from '../domain-config/parse-domain-config';
 import { renderDomainConfig } from '../domain-config/render-domain-config';
 import { XenArgumentError } from '../errors/xen-argument.error';
 import { LvEntry, VgSpace } from '../parsers/lvm.parser';
+import { MeteringReading } from '../parsers/metering-reading.parser';
 import { XlInfo } from '../parsers/xl-info.parser';
 import { XlDomainDetail } from '../parsers/xl-list-long.parser';
 import { XlListEntry } from '../parsers/xl-list.parser';
@@ -372,6 +374,15 @@ export class Dom0Client {
   /** xentop (full names, two iterations) plus the sysfs VBD and vif counters of every DomU, for metering. */
   sampleCounters(): Promise<CounterSample> {
     return sampleCounters(this.runner);
+  }
+
+  /**
+   * One metering reading in one round trip: clock, domains (CPU, memory, VBD
+   * totals, vif bytes), the volume group's LVs, PVs and their disks with
+   * their block stats. Throws XenParseError, never a partial reading.
+   */
+  readMetering(volumeGroup: string = this.vg): Promise<MeteringReading> {
+    return this.runner.query(meteringReadingQuery(volumeGroup));
   }
 
   // ---- helpers -------------------------------------------------------------

@@ -6,5 +6,6 @@ export * from './write-file.commands';
 export * from './xl-domain.commands';
 export * from './xl-read.queries';
 export * from './device-counters.query';
+export * from './metering-reading.query';
 export * from './mount.commands';
 export * from './file.commands';

@@ -10,3 +10,8 @@ export * from './xm-list-long.parser';
 export * from './lvm.parser';
 export * from './sched-credit2.parser';
 export * from './device-counters.parser';
+export * from './block-device';
+export * from './block-stat.parser';
+export * from './lvm-report.parser';
+export * from './vif-bytes.parser';
+export * from './metering-reading.parser';
