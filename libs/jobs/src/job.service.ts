@@ -16,6 +16,18 @@ export function toJobView(job: Job): JobView {
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
+export interface JobStream {
+  /** Aborts when the client goes away. */
+  readonly signal: AbortSignal;
+  /**
+   * Throws when the caller may no longer read (token revoked or expired, user deleted,
+   * account suspended). Required: a stream outlives the request that authenticated it.
+   */
+  readonly recheckCaller: (actor: Actor) => Promise<void>;
+  readonly heartbeatSeconds?: number;
+  readonly recheckSeconds?: number;
+}
+
 /** What customers and operators do with the jobs queue: look, follow, cancel. */
 @Injectable()
 export class JobService {
@@ -54,15 +66,26 @@ export class JobService {
   /**
    * Every version of the job from now until it finishes, for a live stream. Between
    * changes it yields the unchanged job every `heartbeatSeconds`, so idle connections stay
-   * open through proxies. Stops when the job is finished or `signal` aborts.
+   * open through proxies. The caller is checked again before every event and at least
+   * every `recheckSeconds` while the job is quiet, so a stream whose token is revoked ends
+   * (with the error the check throws) within seconds. Stops when the job is finished or
+   * `signal` aborts.
    */
-  async *changes(actor: Actor, id: string, signal: AbortSignal, heartbeatSeconds = 25): AsyncGenerator<{ job: JobView; changed: boolean }> {
+  async *changes(actor: Actor, id: string, stream: JobStream): AsyncGenerator<{ job: JobView; changed: boolean }> {
+    const heartbeatMs = (stream.heartbeatSeconds ?? 25) * 1000;
+    const recheckMs = (stream.recheckSeconds ?? 3) * 1000;
     let version = -1;
-    while (!signal.aborted) {
-      const job = await this.follow(actor, id, version, version < 0 ? 0 : heartbeatSeconds);
-      if (signal.aborted) return;
-      yield { job, changed: job.version > version };
+    let heartbeatAt = 0;
+    while (!stream.signal.aborted) {
+      const waitMs = version < 0 ? 0 : Math.max(0, Math.min(recheckMs, heartbeatAt - Date.now()));
+      const job = await this.follow(actor, id, version, waitMs / 1000);
+      if (stream.signal.aborted) return;
+      await stream.recheckCaller(actor);
+      const changed = job.version > version;
+      if (!changed && Date.now() < heartbeatAt) continue;
+      yield { job, changed };
       version = job.version;
+      heartbeatAt = Date.now() + heartbeatMs;
       if (TERMINAL.includes(job.status)) return;
     }
   }

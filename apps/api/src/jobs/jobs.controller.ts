@@ -1,11 +1,13 @@
 import { Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { JOB_STATUSES, JobService, JobStatus } from '@carve/jobs';
-import { Actor, CurrentActor } from '@carve/tenancy';
+import { Actor, CurrentActor, TokenService } from '@carve/tenancy';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { ReadRoute, WriteRoute } from '../http/api-docs.decorators';
+import { problemFrom } from '../http/problem';
+import { toCarveError } from '../http/problem.filter';
 import { PageQuery, pageRequest } from '../http/page-query.dto';
 import { UuidParam } from '../http/uuid-param';
 import { JobPage, JobView } from './job.view';
@@ -53,7 +55,10 @@ export class FollowQuery {
 @ApiTags('jobs')
 @Controller('v1/jobs')
 export class JobsController {
-  constructor(private readonly jobs: JobService) {}
+  constructor(
+    private readonly jobs: JobService,
+    private readonly tokens: TokenService,
+  ) {}
 
   @Get()
   @ReadRoute()
@@ -77,20 +82,26 @@ export class JobsController {
   @ApiOkResponse({
     description:
       'Server-sent events: a `job` event with the whole job at every change (steps included) until it finishes, ' +
-      'and a `heartbeat` event with the unchanged job every 25 s. The stream ends after the job has succeeded, failed or been cancelled.',
+      'and a `heartbeat` event with the unchanged job every 25 s. The stream ends after the job has succeeded, failed or been cancelled. ' +
+      'The token is checked again at every event and every few seconds: when it is revoked or expires, its user is deleted or the account ' +
+      'suspended, the stream sends an `error` event (a problem object, e.g. code `unauthenticated`) and ends.',
   })
   async events(@CurrentActor() actor: Actor, @UuidParam() id: string, @Res() reply: FastifyReply): Promise<void> {
     await this.jobs.get(actor, id); // another tenant's job is a 404 problem before the stream starts
     const aborted = new AbortController();
     reply.raw.on('close', () => aborted.abort());
     reply.hijack();
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': String(reply.request.id) });
+    const requestId = String(reply.request.id);
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': requestId });
     try {
-      for await (const { job, changed } of this.jobs.changes(actor, id, aborted.signal)) {
+      const stream = { signal: aborted.signal, recheckCaller: (caller: Actor) => this.tokens.assertStillValid(caller) };
+      for await (const { job, changed } of this.jobs.changes(actor, id, stream)) {
         reply.raw.write(`event: ${changed ? 'job' : 'heartbeat'}\nid: ${job.version}\ndata: ${JSON.stringify(job)}\n\n`);
       }
-    } catch (error) {
-      reply.raw.write(`event: error\ndata: ${JSON.stringify({ detail: (error as Error).message })}\n\n`);
+    } catch (exception) {
+      const error = toCarveError(exception);
+      if (error.status >= 500) reply.request.log.error({ err: exception }, 'job event stream failed');
+      reply.raw.write(`event: error\ndata: ${JSON.stringify(problemFrom(error, reply.request.url, requestId))}\n\n`);
     } finally {
       reply.raw.end();
     }

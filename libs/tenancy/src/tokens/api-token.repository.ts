@@ -21,7 +21,15 @@ export class ApiTokenRepository {
 
   /** The token whose secret hashes to this value, with its user; null if unknown. No tenant scope: this IS how the tenant is found. */
   async findByHash(secretHash: string): Promise<TokenOwner | null> {
-    const token = await this.db.getRepository(ApiToken).findOne({ where: { secretHash } });
+    return this.ownerOf(await this.db.getRepository(ApiToken).findOne({ where: { secretHash } }));
+  }
+
+  /** The token by id with its user, as findByHash: for re-checking a caller that authenticated earlier (long-lived streams). */
+  async findById(id: string): Promise<TokenOwner | null> {
+    return this.ownerOf(await this.db.getRepository(ApiToken).findOne({ where: { id } }));
+  }
+
+  private async ownerOf(token: ApiToken | null): Promise<TokenOwner | null> {
     if (!token) return null;
     const user = await this.db.getRepository(User).findOne({ where: { id: token.userId } });
     if (!user) return null;

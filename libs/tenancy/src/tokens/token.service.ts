@@ -5,7 +5,7 @@ import { Actor, scopeOf } from '../actor';
 import { ApiToken } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
 import { UserRepository } from '../users/user.repository';
-import { ApiTokenRepository } from './api-token.repository';
+import { ApiTokenRepository, TokenOwner } from './api-token.repository';
 import { hashToken, looksLikeToken, newTokenSecret } from './token-secret';
 
 export interface TokenView {
@@ -39,6 +39,18 @@ export function toTokenView(t: ApiToken): TokenView {
   };
 }
 
+/** The token's owner if the token may be used now, else the error saying why not. One rule for new requests and open streams. */
+function requireUsable(found: TokenOwner | null, now: Date): TokenOwner {
+  if (!found || found.user.deletedAt) throw new UnauthenticatedError('The bearer token is not valid. Ask an admin for a new token.');
+  const { token, customerStatus } = found;
+  if (token.revokedAt) throw new UnauthenticatedError('The bearer token was revoked. Ask an admin for a new token.');
+  if (token.expiresAt && token.expiresAt <= now) throw new UnauthenticatedError('The bearer token has expired. Ask an admin for a new token.');
+  if (customerStatus === 'suspended') {
+    throw new CarveError('account_suspended', 403, 'Account suspended', 'This account is suspended; contact your hosting provider.');
+  }
+  return found;
+}
+
 @Injectable()
 export class TokenService {
   constructor(
@@ -52,15 +64,19 @@ export class TokenService {
     if (!looksLikeToken(bearer)) throw new UnauthenticatedError('The bearer token is malformed; tokens look like carve_xxxxxxxx_... .');
     const found = await this.tokens.findByHash(hashToken(bearer));
     const now = this.clock.now();
-    if (!found || found.user.deletedAt) throw new UnauthenticatedError('The bearer token is not valid. Ask an admin for a new token.');
-    const { token, user, customerStatus } = found;
-    if (token.revokedAt) throw new UnauthenticatedError('The bearer token was revoked. Ask an admin for a new token.');
-    if (token.expiresAt && token.expiresAt <= now) throw new UnauthenticatedError('The bearer token has expired. Ask an admin for a new token.');
-    if (customerStatus === 'suspended') {
-      throw new CarveError('account_suspended', 403, 'Account suspended', 'This account is suspended; contact your hosting provider.');
-    }
+    const { token, user } = requireUsable(found, now);
     await this.tokens.touchLastUsed(token.id, now);
     return { userId: user.id, tokenId: token.id, customerId: user.customerId, role: user.role, tokenExpiresAt: token.expiresAt };
+  }
+
+  /**
+   * For long-lived connections (event streams, consoles) that authenticated once when they
+   * opened: throws the error a new request with the same token would get now (revoked,
+   * expired, user deleted, account suspended), so the connection can close with it.
+   */
+  async assertStillValid(actor: Actor): Promise<void> {
+    const found = await this.tokens.findById(actor.tokenId);
+    requireUsable(found?.user.id === actor.userId ? found : null, this.clock.now());
   }
 
   async list(actor: Actor, page: PageRequest): Promise<Page<TokenView>> {
