@@ -9,6 +9,7 @@ interface EventView {
   customerId: string | null;
   actorUserId: string | null;
   actorTokenId: string | null;
+  actor: { kind: 'operator' | 'customer' | 'carve'; userId?: string; tokenId?: string };
   action: string;
   objectType: string;
   objectId: string | null;
@@ -139,6 +140,34 @@ describe('audit trail (customer)', () => {
     expect(mine.map((e) => e.action)).toContain('customers.create');
   });
 
+  it("shows the operator as the operator, without its user or token, to admins and viewers alike", async () => {
+    // The operator acts on the customer's objects: creates it, issues its token, suspends and reactivates it.
+    await api.request('PATCH', `/v1/customers/${a.id}`, { body: { contactEmail: 'ops@a.example' } });
+    const viewer = await createUser(api, a.adminToken, 'viewer');
+    for (const token of [a.adminToken, viewer.token]) {
+      const seen = await events(`customerId=${a.id}`, token);
+      const byOperator = seen.filter((e) => ['customers.create', 'customers.issueToken', 'customers.update'].includes(e.action));
+      expect(byOperator.map((e) => e.action).sort()).toEqual(['customers.create', 'customers.issueToken', 'customers.update']);
+      for (const event of byOperator) {
+        expect(event.actor).toEqual({ kind: 'operator' });
+        expect(event).toMatchObject({ actorUserId: null, actorTokenId: null });
+      }
+      expect(JSON.stringify(seen)).not.toContain(operator.userId);
+      expect(JSON.stringify(seen)).not.toContain(operator.tokenId);
+      // Its own users stay named.
+      const own = seen.find((e) => e.action === 'users.create' && e.objectId === viewer.id);
+      expect(own).toMatchObject({ actor: { kind: 'customer', userId: a.adminId, tokenId: a.adminTokenId }, actorUserId: a.adminId, actorTokenId: a.adminTokenId });
+    }
+  });
+
+  it('keeps every actor in full for the operator', async () => {
+    const seen = await events(`customerId=${a.id}`);
+    const created = seen.find((e) => e.action === 'customers.create');
+    expect(created).toMatchObject({ actor: { kind: 'operator', userId: operator.userId, tokenId: operator.tokenId }, actorUserId: operator.userId, actorTokenId: operator.tokenId });
+    const byAdmin = seen.find((e) => e.actorUserId === a.adminId);
+    expect(byAdmin?.actor).toEqual({ kind: 'customer', userId: a.adminId, tokenId: a.adminTokenId });
+  });
+
   it("gets nothing when filtering for another customer or an operator object", async () => {
     expect(await events(`customerId=${b.id}`, a.adminToken)).toEqual([]);
     expect(await events(`objectId=${hostId}`, a.adminToken)).toEqual([]);
@@ -187,6 +216,8 @@ describe('AuditService', () => {
     }
     expect(seen).toHaveLength(30);
     expect(new Set(seen)).toEqual(new Set(written.map((e) => e.id)));
+    const [one] = await events(`objectId=${objectId}`);
+    expect(one).toMatchObject({ actor: { kind: 'carve' }, actorUserId: null, actorTokenId: null });
   });
 
   it('writes with the caller transaction: a rolled back change leaves no event', async () => {

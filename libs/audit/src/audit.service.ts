@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Page, PageRequest, toPage } from '@carve/core';
-import { Actor, scopeOf } from '@carve/tenancy';
+import { Actor, scopeOf, TokenService } from '@carve/tenancy';
 import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
+import { AuditEventSeen, seenBy } from './audit-actor';
 import { auditDetails } from './audit-details';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventFilter, AuditEventRepository } from './audit-event.repository';
@@ -26,7 +27,10 @@ const REQUEST_ID_MAX = 64;
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly events: AuditEventRepository) {}
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly tokens: TokenService,
+  ) {}
 
   /** Pass the transaction's manager so the event commits (or rolls back) with the change it describes. */
   async record(entry: AuditRecord, manager?: EntityManager): Promise<AuditEvent> {
@@ -49,9 +53,13 @@ export class AuditService {
     );
   }
 
-  /** Operators read every tenant's events; a customer only those of its own objects. */
-  async list(actor: Actor, page: PageRequest, filter: AuditEventFilter): Promise<Page<AuditEvent>> {
+  /**
+   * Operators read every tenant's events with every actor in full; a customer only those
+   * of its own objects, where the operator's staff appear as `{ kind: 'operator' }`.
+   */
+  async list(actor: Actor, page: PageRequest, filter: AuditEventFilter): Promise<Page<AuditEventSeen>> {
     const rows = await this.events.list(scopeOf(actor), page, filter);
-    return toPage(rows, page.limit, (row) => row);
+    const tenants = await this.tokens.tenantsOfTokens(rows.flatMap((row) => (row.actorTokenId ? [row.actorTokenId] : [])));
+    return toPage(rows, page.limit, (row) => seenBy(actor, row, tenants));
   }
 }

@@ -1,3 +1,4 @@
+export * from './audit-actor';
 export * from './audit-details';
 export * from './audit-event.entity';
 export * from './audit-event.repository';

@@ -7,7 +7,7 @@ import { pageRequest } from '../http/page-query.dto';
 import { AuditEventQuery } from './audit-event.query';
 import { AuditEventPage, AuditEventView } from './audit-event.view';
 
-/** Who did what to which object. Operators read every tenant; a customer reads the events of its own objects. */
+/** Who did what to which object. Operators read every tenant; a customer reads the events of its own objects, the operator's staff shown only as the operator. */
 @ApiTags('audit')
 @Controller('v1/audit-events')
 export class AuditEventsController {
@@ -15,7 +15,7 @@ export class AuditEventsController {
 
   @Get()
   @ReadRoute()
-  @ApiOkResponse({ type: AuditEventPage, description: 'Newest first' })
+  @ApiOkResponse({ type: AuditEventPage, description: 'Newest first. A customer sees an operator who acted as `actor: { "kind": "operator" }`, without user or token ids.' })
   async list(@CurrentActor() actor: Actor, @Query() query: AuditEventQuery): Promise<AuditEventPage> {
     const { customerId, objectId, objectType, action, actorUserId } = query;
     const page = await this.audit.list(actor, pageRequest(query), { customerId, objectId, objectType, action, actorUserId });

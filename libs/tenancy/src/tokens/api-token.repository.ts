@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { TenantScope } from '../actor';
 import { ApiToken } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
@@ -35,6 +35,13 @@ export class ApiTokenRepository {
     if (!user) return null;
     const customer: { status: string }[] = user.customerId ? await this.db.query('SELECT status FROM customers WHERE id = $1', [user.customerId]) : [];
     return { token, user, customerStatus: customer[0]?.status ?? null };
+  }
+
+  /** Each known token's tenant (null: an operator token), in one query; unknown ids are absent. */
+  async tenantsOf(ids: readonly string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.getRepository(ApiToken).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, customerId: true } });
+    return new Map(rows.map((t) => [t.id, t.customerId]));
   }
 
   async list(scope: TenantScope, page: PageRequest, userId?: string): Promise<ApiToken[]> {

@@ -79,6 +79,15 @@ export class TokenService {
     requireUsable(found?.user.id === actor.userId ? found : null, this.clock.now());
   }
 
+  /**
+   * Whose each token is: its customer's id, or null for the operator's. For capabilities
+   * that show who acted (the audit trail) without reading the tokens table themselves.
+   * Unknown ids are absent.
+   */
+  tenantsOfTokens(ids: readonly string[]): Promise<Map<string, string | null>> {
+    return this.tokens.tenantsOf(ids);
+  }
+
   async list(actor: Actor, page: PageRequest): Promise<Page<TokenView>> {
     // Viewers see only their own tokens; admins and operators see their whole tenant's.
     const onlyUser = actor.role === 'viewer' ? actor.userId : undefined;
