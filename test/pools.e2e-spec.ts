@@ -137,7 +137,7 @@ describe('shared pools, as a customer', () => {
 
     const got = await api.request('GET', `/v1/pools/${id}`, { token: viewer.token });
     expect(got.status).toBe(200);
-    expect(got.body).toEqual({ ...created.body, servers: [] });
+    expect(got.body).toEqual({ ...created.body, servers: [], transfer: { month: expect.any(String), usedBytes: 0, usedGB: 0, allowanceGB: 1000, percent: 0, projectedGB: 0 } });
 
     const list = await api.request('GET', '/v1/pools', { token: acme.adminToken });
     expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([id]);

@@ -52,6 +52,11 @@ export class PoolRepository {
     return query.getMany();
   }
 
+  /** Live shared pools with a monthly transfer allowance, oldest first. */
+  async sharedWithTransfer(scope: TenantScope): Promise<Pool[]> {
+    return this.query(scope).andWhere("p.kind = 'shared'").andWhere('p.transfer_gb > 0').orderBy('p.created_at', 'ASC').addOrderBy('p.id', 'ASC').getMany();
+  }
+
   /** What the customer's shared pools add up to, optionally leaving one pool out (the one being resized). */
   async sharedTotals(manager: EntityManager, customerId: string, exceptPoolId?: string): Promise<PoolSizes> {
     const query = manager

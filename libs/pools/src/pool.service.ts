@@ -58,6 +58,11 @@ export class PoolService {
     return { pool, servers: await this.pools.serversOf(scopeOf(actor), id) };
   }
 
+  /** For carve itself, not a caller: every customer's live shared pools that have a transfer allowance (metering's transfer alerts). */
+  sharedWithTransferAllowance(): Promise<Pool[]> {
+    return this.pools.sharedWithTransfer({ kind: 'operator' });
+  }
+
   async sizeHistory(actor: Actor, id: string) {
     const pool = await this.pools.findInScope(scopeOf(actor), id);
     if (!pool) throw new NotFoundError('pool', id);

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { TransferFigures } from '@carve/metering';
 import { SERVER_STATES } from '@carve/servers';
 import type { Pool, PoolDetail, PoolServer, PoolSizeChange } from '@carve/pools';
 
@@ -54,11 +55,27 @@ export class PoolServerView {
   }
 }
 
+export class PoolTransferView {
+  @ApiProperty({ example: '2026-11', description: 'The UTC calendar month counted' }) month: string;
+  @ApiProperty({ description: "Bytes the pool's servers sent this month (on every host they ran on); inbound is not counted" }) usedBytes: number;
+  @ApiProperty({ description: 'usedBytes in GB of 10^9 bytes, to three decimals' }) usedGB: number;
+  @ApiProperty({ description: "Shared pools: the pool's transferGB. Dedicated pools: their host's monthly transfer allowance" }) allowanceGB: number;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'usedBytes of the allowance in %, rounded down to two decimals; null when the allowance is 0' })
+  percent: number | null;
+  @ApiProperty({ description: 'The month at the pace so far: used / elapsed seconds of the month x its seconds, GB' }) projectedGB: number;
+
+  static of(t: TransferFigures): PoolTransferView {
+    return Object.assign(new PoolTransferView(), { month: t.month, usedBytes: t.usedBytes, usedGB: t.usedGB, allowanceGB: t.allowanceGB, percent: t.percent, projectedGB: t.projectedGB });
+  }
+}
+
 export class PoolDetailView extends PoolView {
   @ApiProperty({ type: [PoolServerView] }) servers: PoolServerView[];
+  @ApiPropertyOptional({ nullable: true, type: PoolTransferView, description: "Outbound transfer this month; null only for a dedicated pool whose host is gone" })
+  transfer: PoolTransferView | null;
 
-  static ofDetail(d: PoolDetail): PoolDetailView {
-    return Object.assign(new PoolDetailView(), PoolView.of(d.pool), { servers: d.servers.map(PoolServerView.of) });
+  static ofDetail(d: PoolDetail, transfer: TransferFigures | null): PoolDetailView {
+    return Object.assign(new PoolDetailView(), PoolView.of(d.pool), { servers: d.servers.map(PoolServerView.of), transfer: transfer ? PoolTransferView.of(transfer) : null });
   }
 }
 

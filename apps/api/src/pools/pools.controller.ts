@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PoolTransferUsage } from '@carve/metering';
 import { PoolService } from '@carve/pools';
 import { Actor, CurrentActor } from '@carve/tenancy';
 import { ReadRoute, WriteRoute } from '../http/api-docs.decorators';
@@ -13,7 +14,10 @@ import { PoolDetailView, PoolPage, PoolSizeChangeView, PoolView } from './pool.v
 @ApiTags('pools')
 @Controller('v1/pools')
 export class PoolsController {
-  constructor(private readonly pools: PoolService) {}
+  constructor(
+    private readonly pools: PoolService,
+    private readonly transfer: PoolTransferUsage,
+  ) {}
 
   @Post()
   @WriteRoute(409)
@@ -32,9 +36,10 @@ export class PoolsController {
 
   @Get(':id')
   @ReadRoute(404)
-  @ApiOkResponse({ type: PoolDetailView, description: 'Each resource as size / allocated / free, and the servers in the pool' })
+  @ApiOkResponse({ type: PoolDetailView, description: "Each resource as size / allocated / free, the servers in the pool, and this month's outbound transfer" })
   async get(@CurrentActor() actor: Actor, @UuidParam() id: string): Promise<PoolDetailView> {
-    return PoolDetailView.ofDetail(await this.pools.get(actor, id));
+    const detail = await this.pools.get(actor, id);
+    return PoolDetailView.ofDetail(detail, await this.transfer.ofPool(detail.pool));
   }
 
   @Get(':id/size-changes')

@@ -1,0 +1,5 @@
+export * from './event-catalog';
+export * from './event.entity';
+export * from './event.repository';
+export * from './event.service';
+export * from './events.module';
