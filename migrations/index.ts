@@ -1,4 +1,5 @@
 import { AuditEvent } from '@carve/audit';
+import { Event } from '@carve/events';
 import { Image } from '@carve/images';
 import { Host } from '@carve/inventory';
 import { Job } from '@carve/jobs';
@@ -14,6 +15,6 @@ import { ServerSshKeys1764070000000 } from './1764070000000-ServerSshKeys';
  * The schema catalog: every entity and every migration, listed by hand so the apps,
  * the migration CLI and jest load the same set without globbing .ts files.
  */
-export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding];
+export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event];
 
 export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000];

@@ -9,6 +9,7 @@ import { RedisModule } from '@carve/redis';
 import { AuthGuard, TenancyModule } from '@carve/tenancy';
 import { AuditApiModule } from './audit/audit-api.module';
 import { CustomersController } from './customers/customers.controller';
+import { EventsApiModule } from './events/events-api.module';
 import { HealthController } from './health/health.controller';
 import { HostsController } from './hosts/hosts.controller';
 import { ImagesApiModule } from './images/images-api.module';
@@ -40,6 +41,7 @@ export class ApiModule {
         JobsApiModule,
         AuditApiModule,
         ReconciliationApiModule,
+        EventsApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, TokensController, UsersController],
       providers: [
