@@ -10,6 +10,8 @@ import { ApiToken, Customer, User } from '@carve/tenancy';
 import { TenancyAndInventory1764050000000 } from './1764050000000-TenancyAndInventory';
 import { PoolsServersJobs1764060000000 } from './1764060000000-PoolsServersJobs';
 import { ServerSshKeys1764070000000 } from './1764070000000-ServerSshKeys';
+import { Metering1764080000000 } from './1764080000000-Metering';
+import { Events1764090000000 } from './1764090000000-Events';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
@@ -17,4 +19,4 @@ import { ServerSshKeys1764070000000 } from './1764070000000-ServerSshKeys';
  */
 export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000];

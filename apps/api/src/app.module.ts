@@ -10,6 +10,7 @@ import { AuthGuard, TenancyModule } from '@carve/tenancy';
 import { AuditApiModule } from './audit/audit-api.module';
 import { CustomersController } from './customers/customers.controller';
 import { EventsApiModule } from './events/events-api.module';
+import { MeteringApiModule } from './metering/metering-api.module';
 import { HealthController } from './health/health.controller';
 import { HostsController } from './hosts/hosts.controller';
 import { ImagesApiModule } from './images/images-api.module';
@@ -41,6 +42,7 @@ export class ApiModule {
         JobsApiModule,
         AuditApiModule,
         ReconciliationApiModule,
+        MeteringApiModule,
         EventsApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, TokensController, UsersController],

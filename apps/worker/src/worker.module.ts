@@ -5,12 +5,13 @@ import { DatabaseModule } from '@carve/database';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { InventoryModule } from '@carve/inventory';
 import { JobsModule } from '@carve/jobs';
-import { TransferModule } from '@carve/metering';
+import { MeteringModule, TransferModule } from '@carve/metering';
 import { DriftFindingsModule } from '@carve/reconciliation';
 import { RedisModule } from '@carve/redis';
 import { ServerJobHandlersModule } from '@carve/servers';
 import { Dom0Connections } from './provisioning/dom0-connections';
 import { HostLeases } from './provisioning/host-leases';
+import { METERING_WORKER_PROVIDERS } from './metering/metering.providers';
 import { TransferAlertsScheduler } from './metering/transfer-alerts.scheduler';
 import { JobRunner } from './provisioning/job-runner';
 import { ProvisioningWorker } from './provisioning/provisioning.worker';
@@ -32,9 +33,10 @@ export class WorkerModule {
         JobsModule,
         ServerJobHandlersModule,
         DriftFindingsModule,
+        MeteringModule,
         TransferModule,
       ],
-      providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker, ...RECONCILIATION_WORKER_PROVIDERS, TransferAlertsScheduler],
+      providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker, ...RECONCILIATION_WORKER_PROVIDERS, ...METERING_WORKER_PROVIDERS, TransferAlertsScheduler],
     };
   }
 }

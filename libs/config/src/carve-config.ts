@@ -44,6 +44,12 @@ export class CarveConfig {
   readonly jobLockMs: number;
   /** Seconds between reconciler passes over every host; 0 turns the reconciler off. */
   readonly reconcileIntervalSeconds: number;
+  /** Seconds between metering collections from every host (10 or more); 0 turns collection off. */
+  readonly meteringIntervalSeconds: number;
+  /** Hosts one worker process reads at once; sized so 1,000 hosts fit one interval. */
+  readonly meteringHostsAtOnce: number;
+  /** How long each resolution of usage is kept: raw spans, 5-minute and hourly rollups (daily ones forever). */
+  readonly meteringRetention: { rawHours: number; fiveMinuteDays: number; hourlyMonths: number };
 
   constructor(values: Omit<CarveConfig, never>) {
     Object.assign(this, values);
@@ -84,7 +90,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobBackoffMs: read.integer('JOB_BACKOFF_MS', 2000, 10, 600_000),
     jobLockMs: read.integer('JOB_LOCK_MS', 30_000, 1000, 600_000),
     reconcileIntervalSeconds: read.integer('RECONCILE_INTERVAL_SECONDS', 60, 0, 86_400),
+    meteringIntervalSeconds: read.integer('METERING_INTERVAL_SECONDS', 60, 0, 3600),
+    meteringHostsAtOnce: read.integer('METERING_HOSTS_AT_ONCE', 64, 1, 1024),
+    meteringRetention: {
+      rawHours: read.integer('METERING_RAW_RETENTION_HOURS', 48, 1, 24 * 90),
+      fiveMinuteDays: read.integer('METERING_5M_RETENTION_DAYS', 35, 1, 3650),
+      hourlyMonths: read.integer('METERING_1H_RETENTION_MONTHS', 13, 1, 1200),
+    },
   });
+  if (config.meteringIntervalSeconds > 0 && config.meteringIntervalSeconds < 10) {
+    read.problems.push({
+      variable: 'METERING_INTERVAL_SECONDS',
+      expected: '0 (off) or 10 to 3600 (xl list counts CPU time in tenths of a second: shorter intervals are too coarse)',
+      received: String(config.meteringIntervalSeconds),
+    });
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

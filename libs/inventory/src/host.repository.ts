@@ -24,6 +24,11 @@ export class HostRepository {
     return manager.getRepository(Host).createQueryBuilder('h').setLock('pessimistic_write').where('h.id = :id', { id }).getOne();
   }
 
+  /** Hosts that may run servers and so are metered: every one but the retired. */
+  async findMetered(): Promise<Host[]> {
+    return this.db.getRepository(Host).createQueryBuilder('h').where(`h.status <> 'retired'`).orderBy('h.created_at', 'ASC').getMany();
+  }
+
   async list(page: PageRequest, filter: HostFilter): Promise<Host[]> {
     const query = this.db
       .getRepository(Host)

@@ -61,6 +61,23 @@ export class DriftFindingRepository {
     });
   }
 
+  /**
+   * Opens (or refreshes) findings another observer saw, without resolving anything: the
+   * metering collector reports domains it cannot attribute, and the reconciler's pass
+   * stays the one that decides when a finding is resolved.
+   */
+  async recordSeen(observed: DriftObservation[], now: Date): Promise<void> {
+    if (observed.length === 0) return;
+    const rows = JSON.stringify(observed.map((o) => ({ host_id: o.hostId, kind: o.kind, subject: o.subject, details: o.details })));
+    await this.db.query(
+      `INSERT INTO drift_findings (host_id, kind, subject, details, first_seen_at, last_seen_at)
+       SELECT t.host_id, t.kind, t.subject, t.details, $2, $2 FROM jsonb_to_recordset($1::jsonb) AS t(host_id uuid, kind text, subject text, details jsonb)
+       ON CONFLICT (host_id, kind, subject) WHERE resolved_at IS NULL
+       DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, details = EXCLUDED.details`,
+      [rows, now],
+    );
+  }
+
   /** Newest first (by when a finding was first seen), keyset-paginated. */
   async list(page: PageRequest, filter: DriftFindingFilter): Promise<DriftFinding[]> {
     const query = this.db

@@ -11,3 +11,4 @@ export * from './server.service';
 export * from './server.view';
 export * from './servers.module';
 export * from './handlers';
+export * from './metered-servers';

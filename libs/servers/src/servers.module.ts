@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MeteredServers } from './metered-servers';
 import { InventoryModule } from '@carve/inventory';
 import { JobsModule } from '@carve/jobs';
 import { PoolsModule } from '@carve/pools';
@@ -11,7 +12,7 @@ import { ServerRepository } from './server.repository';
 
 @Module({
   imports: [InventoryModule, PoolsModule, JobsModule],
-  providers: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService, ServerJobCancellation],
-  exports: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService],
+  providers: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService, ServerJobCancellation, MeteredServers],
+  exports: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService, MeteredServers],
 })
 export class ServersModule {}

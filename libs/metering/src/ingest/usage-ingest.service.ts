@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Clock } from '@carve/core';
+import type { MeteredServer } from '@carve/servers';
+import type { MeteringReading } from '@carve/xen';
+import { DataSource } from 'typeorm';
+import { MeteringPartitions } from '../storage/metering-partitions';
+import { DiskCounters, HostCursor, HostDiskSample, ReadingCursors, ServerCursor } from '../storage/reading-cursors';
+import { ServerLoss, ServerSpan, UsageStore } from '../storage/usage-store';
+import { assertSpan, DEFAULT_GAP_FACTOR, UsageSpan } from '../usage';
+import { advanceServer, attributeReading, diskCountersOf } from './reading-attribution';
+
+export interface HostIngestResult {
+  /** The reading was older than (or the same as) the host's last one: nothing was written. */
+  duplicate: boolean;
+  spans: number;
+  gaps: number;
+  losses: number;
+  /** Names of domains on the host that carve has no server for. */
+  unknownDomains: { name: string; domid: number; memoryMiB: number; vcpus: number; state: string }[];
+}
+
+/** Usage handed in as spans (seeding history, billing replays) instead of counter readings. */
+export interface SpanBatch {
+  server: Pick<MeteredServer, 'id' | 'customerId' | 'poolId'>;
+  hostId: string;
+  spans: UsageSpan[];
+}
+
+/**
+ * The one path usage takes into carve: a host reading becomes per-server spans (deltas
+ * from each server's cursor), losses, host disk busy time and rollups, in one transaction
+ * per host reading; spans given directly (seeds, replays) go through the same writes.
+ */
+@Injectable()
+export class UsageIngest {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly partitions: MeteringPartitions,
+    private readonly cursors: ReadingCursors,
+    private readonly store: UsageStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async ingestHostReading(hostId: string, reading: MeteringReading, servers: readonly MeteredServer[], intervalMs: number): Promise<HostIngestResult> {
+    const attribution = attributeReading(reading, servers);
+    const unknownDomains = attribution.unknown.map((d) => ({ name: d.name, domid: d.domid, memoryMiB: d.memoryMiB, vcpus: d.vcpus, state: d.state.summary }));
+    const result: HostIngestResult = { duplicate: false, spans: 0, gaps: 0, losses: 0, unknownDomains };
+    // Partitions are created outside the transaction (DDL takes strong locks); a gap span may reach back days.
+    const earliest = await this.earliestCursor(hostId);
+    await this.partitions.ensure(new Date(Math.min(earliest ?? reading.hostTimeMs, reading.hostTimeMs) - intervalMs), new Date(reading.hostTimeMs));
+
+    await this.db.transaction(async (manager) => {
+      const hostCursor = await this.cursors.lockHost(manager, hostId);
+      if (hostCursor && reading.hostTimeMs <= hostCursor.readAt) {
+        result.duplicate = true;
+        return;
+      }
+      const cursors = await this.cursors.lockServers(manager, attribution.domains.map((d) => d.server.id));
+      const spans: ServerSpan[] = [];
+      const losses: ServerLoss[] = [];
+      const nextCursors: ServerCursor[] = [];
+      for (const domain of attribution.domains) {
+        const advance = advanceServer(cursors.get(domain.server.id), domain, hostId, hostCursor?.readAt, intervalMs);
+        if (!advance.cursor) continue;
+        nextCursors.push(advance.cursor);
+        if (advance.span) spans.push({ serverId: domain.server.id, hostId, customerId: domain.server.customerId, poolId: domain.server.poolId, span: advance.span });
+        if (advance.loss) losses.push({ serverId: domain.server.id, hostId, loss: advance.loss });
+      }
+      const inserted = await this.store.insertSpans(manager, spans);
+      await this.store.addToRollups(manager, inserted);
+      await this.store.insertLosses(manager, losses);
+      await this.cursors.saveServers(manager, nextCursors);
+      const disks = diskCountersOf(reading);
+      if (hostCursor) await this.cursors.insertHostDisk(manager, hostDiskSample(hostCursor, disks, reading.hostTimeMs, intervalMs));
+      await this.cursors.saveHost(manager, { hostId, readAt: reading.hostTimeMs, disks }, this.clock.now());
+      result.spans = inserted.length;
+      result.gaps = inserted.filter((s) => s.span.kind === 'gap').length;
+      result.losses = losses.length;
+    });
+    return result;
+  }
+
+  /** Spans given directly; each (server, start) is stored once, so a batch can be sent again safely. Returns how many were new. */
+  async ingestSpans(batches: readonly SpanBatch[]): Promise<number> {
+    const rows: ServerSpan[] = batches.flatMap((b) =>
+      b.spans.map((span, i) => {
+        assertSpan(span, `spans[${i}]`);
+        return { serverId: b.server.id, hostId: b.hostId, customerId: b.server.customerId, poolId: b.server.poolId, span };
+      }),
+    );
+    if (rows.length === 0) return 0;
+    await this.partitions.ensure(new Date(Math.min(...rows.map((r) => r.span.from))), new Date(Math.max(...rows.map((r) => r.span.to))));
+    return this.db.transaction(async (manager) => {
+      const inserted = await this.store.insertSpans(manager, rows);
+      await this.store.addToRollups(manager, inserted);
+      return inserted.length;
+    });
+  }
+
+  private async earliestCursor(hostId: string): Promise<number | undefined> {
+    const [row]: { read_at: Date | null }[] = await this.db.query(`SELECT least((SELECT read_at FROM metering_host_cursors WHERE host_id = $1), (SELECT min(read_at) FROM metering_server_cursors WHERE host_id = $1)) AS read_at`, [hostId]);
+    return row?.read_at ? new Date(row.read_at).getTime() : undefined;
+  }
+}
+
+/** Busy time of the host's physical disks since the host's last reading; a disk whose counters went down (host reboot) restarts from its new values. */
+function hostDiskSample(previous: HostCursor, disks: Record<string, DiskCounters>, at: number, intervalMs: number): HostDiskSample {
+  const sample: HostDiskSample = {
+    hostId: previous.hostId,
+    from: previous.readAt,
+    to: at,
+    kind: at - previous.readAt > DEFAULT_GAP_FACTOR * intervalMs ? 'gap' : 'measured',
+    diskCount: Object.keys(disks).length,
+    busyMs: 0,
+    busiestDiskBusyMs: 0,
+    readIos: 0,
+    writeIos: 0,
+    readSectors: 0,
+    writeSectors: 0,
+  };
+  for (const [device, now] of Object.entries(disks)) {
+    const before = previous.disks[device];
+    const reset = !before || (Object.keys(now) as (keyof DiskCounters)[]).some((k) => now[k] < before[k]);
+    const delta = (k: keyof DiskCounters) => (reset ? 0 : now[k] - before![k]);
+    const busy = Math.min(delta('ioTicksMs'), at - previous.readAt);
+    sample.busyMs += busy;
+    sample.busiestDiskBusyMs = Math.max(sample.busiestDiskBusyMs, busy);
+    sample.readIos += delta('readIos');
+    sample.writeIos += delta('writeIos');
+    sample.readSectors += delta('readSectors');
+    sample.writeSectors += delta('writeSectors');
+  }
+  return sample;
+}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { DriftFindingsModule } from '@carve/reconciliation';
+import { ServersModule } from '@carve/servers';
+import { UsageIngest } from './ingest/usage-ingest.service';
+import { UsageGraphs } from './query/usage-graphs.service';
+import { UsageQuery } from './query/usage-query';
+import { MeteringPartitions } from './storage/metering-partitions';
+import { ReadingCursors } from './storage/reading-cursors';
+import { UsageStore } from './storage/usage-store';
+
+/**
+ * Metering's storage and ingest path, shared by the worker (collection) and the API
+ * (graphs). The collector itself needs SSH and is wired in the worker (METERING_WORKER_PROVIDERS).
+ */
+@Module({
+  imports: [ServersModule, DriftFindingsModule],
+  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs],
+  exports: [MeteringPartitions, UsageIngest, UsageQuery, UsageGraphs, ServersModule, DriftFindingsModule],
+})
+export class MeteringModule {}

@@ -1,0 +1,117 @@
+import { USAGE_COUNTERS, UsageCounter } from '../usage';
+import type { UsageBucket } from './usage-query';
+import type { UsageWindow } from './usage-window';
+
+export const USAGE_SERIES = [
+  'cpuPercent',
+  'readIops',
+  'writeIops',
+  'readBytesPerSecond',
+  'writeBytesPerSecond',
+  'msPerRequest',
+  'netInBitsPerSecond',
+  'netOutBitsPerSecond',
+  'memoryMiB',
+] as const;
+export type UsageSeriesName = (typeof USAGE_SERIES)[number];
+
+/** Totals over the window, exact: integers as strings, derived units as decimal strings (GB = 10^9 bytes). */
+export interface UsageTotals {
+  cpuSeconds: string;
+  cpuHours: string;
+  bytesRead: string;
+  bytesWritten: string;
+  gbRead: string;
+  gbWritten: string;
+  requests: string;
+  millionRequests: string;
+  bytesOut: string;
+  bytesIn: string;
+  gbOut: string;
+  gbIn: string;
+}
+
+export interface UsageReport {
+  from: string;
+  to: string;
+  stepSeconds: number;
+  source: string;
+  /** Bucket starts: one time axis shared by every series. */
+  timestamps: string[];
+  /** null where no reading covers the bucket (a gap), never zero. */
+  series: Record<UsageSeriesName, (number | null)[]>;
+  /** true where the bucket's usage comes mostly from a span across a collection gap (its spread is estimated). */
+  estimated: boolean[];
+  totals: UsageTotals;
+}
+
+/** numerator / denominator as a decimal with `places` digits, rounded half up; exact for any size. */
+export function decimalRatio(numerator: bigint, denominator: bigint, places: number): string {
+  const scale = 10n ** BigInt(places);
+  const scaled = (numerator * scale * 2n + denominator) / (denominator * 2n);
+  const whole = scaled / scale;
+  const fraction = (scaled % scale).toString().padStart(places, '0');
+  return places > 0 ? `${whole}.${fraction}` : `${whole}`;
+}
+
+function round(value: number, places = 3): number {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+}
+
+export function usageTotals(totals: Record<UsageCounter, bigint>): UsageTotals {
+  const requests = totals.readRequests + totals.writeRequests;
+  return {
+    cpuSeconds: decimalRatio(totals.cpuMs, 1000n, 3),
+    cpuHours: decimalRatio(totals.cpuMs, 3_600_000n, 6),
+    bytesRead: totals.readBytes.toString(),
+    bytesWritten: totals.writeBytes.toString(),
+    gbRead: decimalRatio(totals.readBytes, 1_000_000_000n, 6),
+    gbWritten: decimalRatio(totals.writeBytes, 1_000_000_000n, 6),
+    requests: requests.toString(),
+    millionRequests: decimalRatio(requests, 1_000_000n, 6),
+    bytesOut: totals.netOutBytes.toString(),
+    bytesIn: totals.netInBytes.toString(),
+    gbOut: decimalRatio(totals.netOutBytes, 1_000_000_000n, 6),
+    gbIn: decimalRatio(totals.netInBytes, 1_000_000_000n, 6),
+  };
+}
+
+/** Every series on the window's full axis: buckets without readings become null. */
+export function usageReport(window: UsageWindow, buckets: readonly UsageBucket[]): UsageReport {
+  const byStart = new Map(buckets.map((b) => [b.start, b]));
+  const timestamps: string[] = [];
+  const series = Object.fromEntries(USAGE_SERIES.map((s) => [s, [] as (number | null)[]])) as UsageReport['series'];
+  const estimated: boolean[] = [];
+  const totals = Object.fromEntries(USAGE_COUNTERS.map((c) => [c, 0n])) as Record<UsageCounter, bigint>;
+  for (let start = window.from; start < window.to; start += window.stepMs) {
+    timestamps.push(new Date(start).toISOString());
+    const b = byStart.get(start);
+    estimated.push(b?.estimated ?? false);
+    if (!b) {
+      for (const name of USAGE_SERIES) series[name].push(null);
+      continue;
+    }
+    for (const c of USAGE_COUNTERS) totals[c] += b.totals[c];
+    const requests = Number(b.totals.readRequests + b.totals.writeRequests);
+    series.cpuPercent.push(round(b.cpuPercent, 2));
+    series.readIops.push(round(b.readIops));
+    series.writeIops.push(round(b.writeIops));
+    series.readBytesPerSecond.push(round(b.readBytesPerSecond, 0));
+    series.writeBytesPerSecond.push(round(b.writeBytesPerSecond, 0));
+    series.msPerRequest.push(requests > 0 ? round(Number(b.totals.readTicksMs + b.totals.writeTicksMs) / requests) : null);
+    series.netInBitsPerSecond.push(round(b.netInBitsPerSecond, 0));
+    series.netOutBitsPerSecond.push(round(b.netOutBitsPerSecond, 0));
+    series.memoryMiB.push(round(b.memoryMiB, 0));
+  }
+  return {
+    from: new Date(window.from).toISOString(),
+    to: new Date(window.to).toISOString(),
+    stepSeconds: window.stepMs / 1000,
+    source: window.source,
+    timestamps,
+    series,
+    estimated,
+    totals: usageTotals(totals),
+  };
+}
