@@ -51,7 +51,8 @@ async function sums(table: string, serverId: string): Promise<Record<string, str
 }
 
 beforeAll(async () => {
-  stack = await startStack({ hosts: 2, env: { METERING_INTERVAL_SECONDS: '0' } });
+  // The simulated clock runs 60x and starts 3 hours back, so its readings stay in the API's past for the whole file.
+  stack = await startStack({ hosts: 2, sim: { startAt: Date.now() / 1000 - 3 * 3600 }, env: { METERING_INTERVAL_SECONDS: '0' } });
   tenant = await customerWithPool(stack.api, { memoryMiB: 16384, vcpus: 16, diskGiB: 400, transferGB: 1000 });
   servers = [];
   for (let i = 0; i < 3; i++) {
@@ -223,16 +224,36 @@ describe('usage through the API', () => {
     expectStatus(hostUsage, 200);
   });
 
+  it('lists each domain on a host with "uses X% of one CPU", busiest first, for operators only', async () => {
+    const hostId = servers[0]!.hostId;
+    const res = await stack.api.request('GET', `/v1/hosts/${hostId}/cpu`, {});
+    expectStatus(res, 200);
+    const onIt = servers.filter((s) => s.hostId === hostId).map((s) => s.id);
+    expect(res.body.domains.map((d: { serverId: string }) => d.serverId).sort()).toEqual([...onIt].sort());
+    for (const d of res.body.domains) {
+      expect(d.currentPercent).toBeGreaterThanOrEqual(0);
+      expect(d.lifetimePercent).toBeGreaterThanOrEqual(0);
+      expect(d.summary).toMatch(/uses [\d.]+% of one CPU now/);
+    }
+    const current = res.body.domains.map((d: { currentPercent: number }) => d.currentPercent);
+    expect(current).toEqual([...current].sort((a: number, b: number) => b - a));
+    expect(res.body.totalCurrentPercent).toBeCloseTo(current.reduce((a: number, b: number) => a + b, 0), 0);
+    expectProblem(await stack.api.request('GET', `/v1/hosts/${hostId}/cpu`, { token: tenant.token }), 403, 'forbidden');
+  });
+
   it('renders the three graphs as SVG with identical X axes', async () => {
     const svgs = await Promise.all(
       ['cpu', 'disk', 'net'].map((metric) => stack.api.request('GET', `/v1/servers/${servers[0]!.id}/usage.svg?metric=${metric}&range=24h`, { token: tenant.token })),
     );
-    const xLabels = (svg: string) => [...svg.matchAll(/<text[^>]*transform="translate\(([\d.]+) 2[0-9]{2}[^"]*"[^>]*>([^<]*)<\/text>/g)].map((m) => `${m[1]}:${m[2]}`);
+    // Labels below the plot area (it ends 28 px above the bottom of a 240 px chart) are the X axis.
+    const xLabels = (svg: string) =>
+      [...svg.matchAll(/<text[^>]*transform="translate\(([\d.]+) ([\d.]+)\)"[^>]*>([^<]*)<\/text>/g)].filter((m) => Number(m[2]) > 212).map((m) => `${m[1]}:${m[3]}`);
     for (const svg of svgs) {
       expect(svg.status).toBe(200);
       expect(String(svg.headers['content-type'])).toMatch(/^image\/svg\+xml/);
       expect(svg.text.startsWith('<svg')).toBe(true);
     }
+    expect(xLabels(svgs[0]!.text).length).toBeGreaterThan(5);
     expect(xLabels(svgs[1]!.text)).toEqual(xLabels(svgs[0]!.text));
     expect(xLabels(svgs[2]!.text)).toEqual(xLabels(svgs[0]!.text));
   });

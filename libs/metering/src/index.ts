@@ -13,5 +13,6 @@ export * from './query/usage-query';
 export * from './query/usage-report';
 export * from './query/usage-charts';
 export * from './query/usage-graphs.service';
+export * from './query/host-cpu';
 export * from './graphs';
 export * from './transfer';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DriftFindingsModule } from '@carve/reconciliation';
 import { ServersModule } from '@carve/servers';
 import { UsageIngest } from './ingest/usage-ingest.service';
+import { HostCpuSummary } from './query/host-cpu';
 import { UsageGraphs } from './query/usage-graphs.service';
 import { UsageQuery } from './query/usage-query';
 import { MeteringPartitions } from './storage/metering-partitions';
@@ -14,7 +15,7 @@ import { UsageStore } from './storage/usage-store';
  */
 @Module({
   imports: [ServersModule, DriftFindingsModule],
-  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs],
-  exports: [MeteringPartitions, UsageIngest, UsageQuery, UsageGraphs, ServersModule, DriftFindingsModule],
+  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary],
+  exports: [MeteringPartitions, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, ServersModule, DriftFindingsModule],
 })
 export class MeteringModule {}

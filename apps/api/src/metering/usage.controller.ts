@@ -1,14 +1,14 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { HostService } from '@carve/inventory';
-import { UsageGraphs, UsageReport, UsageSubject } from '@carve/metering';
+import { HostCpu, HostCpuSummary, UsageGraphs, UsageReport, UsageSubject } from '@carve/metering';
 import { PoolService } from '@carve/pools';
-import { ServerService } from '@carve/servers';
+import { MeteredServers, ServerService } from '@carve/servers';
 import { Actor, CurrentActor } from '@carve/tenancy';
 import { OperatorRoute, ReadRoute } from '../http/api-docs.decorators';
 import { UuidParam } from '../http/uuid-param';
 import { UsageGraphQueryDto, UsageQueryDto } from './usage-query.dto';
-import { UsageReportDoc } from './usage.view';
+import { HostCpuDoc, UsageReportDoc } from './usage.view';
 
 const REPORT = 'CPU, disk and network on one time axis, at the finest resolution with at most about 1,500 points, and totals for the window';
 const GRAPH = 'One of the three graphs (metric=cpu|disk|net) as SVG; the three share their X axis, so stacked on a page they line up';
@@ -26,7 +26,18 @@ export class UsageController {
     private readonly servers: ServerService,
     private readonly pools: PoolService,
     private readonly hosts: HostService,
+    private readonly cpu: HostCpuSummary,
+    private readonly metered: MeteredServers,
   ) {}
+
+  @Get('hosts/:id/cpu')
+  @OperatorRoute(404)
+  @ApiOkResponse({ type: HostCpuDoc, description: 'Each domain on the host with "uses X% of one CPU": now (the last interval) and over its uptime, busiest first, with the totals' })
+  async hostCpu(@UuidParam() id: string): Promise<HostCpu> {
+    const host = await this.hosts.get(id);
+    const names = new Map((await this.metered.onHost(host.id)).map((s) => [s.id, s.domainName]));
+    return this.cpu.forHost(host.id, names);
+  }
 
   @Get('servers/:id/usage')
   @ReadRoute(404)

@@ -41,3 +41,21 @@ export class UsageReportDoc {
   @ApiProperty({ type: [Boolean], description: 'true where the value spreads a span across a collection gap (estimated)' }) estimated: boolean[];
   @ApiProperty({ type: UsageTotalsDoc }) totals: UsageTotalsDoc;
 }
+
+class DomainCpuDoc {
+  @ApiProperty() serverId: string;
+  @ApiProperty() customerId: string;
+  @ApiProperty({ nullable: true, type: String }) domainName: string | null;
+  @ApiProperty() domid: number;
+  @ApiProperty({ nullable: true, type: Number, description: '% of one CPU over the last interval' }) currentPercent: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '% of one CPU since the domain started (from its first reading, within one interval of its start)' }) lifetimePercent: number | null;
+  @ApiProperty({ example: 'web-1a2b3c4d uses 12.5% of one CPU now, 8.1% over its uptime' }) summary: string;
+}
+
+export class HostCpuDoc {
+  @ApiProperty() hostId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The Dom0 clock of the latest reading' }) at: string | null;
+  @ApiProperty({ type: [DomainCpuDoc], description: 'Busiest first' }) domains: DomainCpuDoc[];
+  @ApiProperty() totalCurrentPercent: number;
+  @ApiProperty() totalLifetimePercent: number;
+}

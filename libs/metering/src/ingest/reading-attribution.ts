@@ -102,6 +102,7 @@ export function advanceServer(cursor: ServerCursor | undefined, domain: Attribut
   const advance = advanceCounters(previous, domain.reading, { intervalMs, ...(previousHostReadingAt !== undefined ? { previousHostReadingAt } : {}) });
   if (advance.duplicate) return {};
   const ticks = tickDeltas(sameHost ? cursor.volumes : undefined, domain.volumes);
+  const sameDomain = sameHost && cursor.domid === domain.reading.domid && advance.loss === undefined;
   const usage = countersOf((counter) => advance.span.usage[counter] + (counter in ticks ? ticks[counter as keyof VolumeTicks] : 0));
   return {
     span: { ...advance.span, usage },
@@ -114,6 +115,7 @@ export function advanceServer(cursor: ServerCursor | undefined, domain: Attribut
       counters: domain.reading.counters,
       volumes: domain.volumes,
       memoryMiB: domain.reading.memoryMiB,
+      domainSince: sameDomain ? cursor.domainSince : advance.span.from,
     },
   };
 }

@@ -19,6 +19,8 @@ export interface ServerCursor {
   counters: Counters;
   volumes: Record<string, VolumeTicks>;
   memoryMiB: number;
+  /** When this domid started, to within one interval: the reading before the one that first saw it. */
+  domainSince: number;
 }
 
 /** A physical disk's counters at the host's last reading. */
@@ -76,12 +78,12 @@ export class ReadingCursors {
 
   async lockServers(manager: EntityManager, serverIds: readonly string[]): Promise<Map<string, ServerCursor>> {
     if (serverIds.length === 0) return new Map();
-    const rows: { server_id: string; host_id: string; domid: number; read_at: Date; counters: { domain: Counters; volumes: Record<string, VolumeTicks> }; memory_mib: number }[] =
+    const rows: { server_id: string; host_id: string; domid: number; read_at: Date; counters: { domain: Counters; volumes: Record<string, VolumeTicks>; since?: number }; memory_mib: number }[] =
       await manager.query(`SELECT * FROM metering_server_cursors WHERE server_id = ANY($1::uuid[]) ORDER BY server_id FOR UPDATE`, [[...serverIds]]);
     return new Map(
       rows.map((r) => [
         r.server_id,
-        { serverId: r.server_id, hostId: r.host_id, domid: r.domid, readAt: new Date(r.read_at).getTime(), counters: r.counters.domain, volumes: r.counters.volumes, memoryMiB: r.memory_mib },
+        { serverId: r.server_id, hostId: r.host_id, domid: r.domid, readAt: new Date(r.read_at).getTime(), counters: r.counters.domain, volumes: r.counters.volumes, memoryMiB: r.memory_mib, domainSince: r.counters.since ?? new Date(r.read_at).getTime() },
       ]),
     );
   }
@@ -98,7 +100,7 @@ export class ReadingCursors {
         cursors.map((c) => c.hostId),
         cursors.map((c) => c.domid),
         cursors.map((c) => new Date(c.readAt)),
-        cursors.map((c) => JSON.stringify({ domain: c.counters, volumes: c.volumes })),
+        cursors.map((c) => JSON.stringify({ domain: c.counters, volumes: c.volumes, since: c.domainSince })),
         cursors.map((c) => c.memoryMiB),
       ],
     );
