@@ -379,9 +379,9 @@ export class Dom0Client {
   /**
    * One metering reading in one round trip: clock, domains (CPU, memory, VBD
    * totals, vif bytes), the volume group's LVs, PVs and their disks with
-   * their block stats. Throws XenParseError, never a partial reading.
+   * their block stats. Rejects with XenParseError, never a partial reading.
    */
-  readMetering(volumeGroup: string = this.vg): Promise<MeteringReading> {
+  async readMetering(volumeGroup: string = this.vg): Promise<MeteringReading> {
     return this.runner.query(meteringReadingQuery(volumeGroup));
   }
 
