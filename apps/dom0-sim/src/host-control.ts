@@ -1,7 +1,8 @@
 import type { DelayRule, DropRule, FailRule } from './faults';
 import type { SimRuntime } from './sim-runtime';
+import { rebootStorage } from './state/block-devices';
 import { checkpointAll } from './state/domain-counters';
-import type { SimHostState } from './state/host-state';
+import type { DiskCapacity, SimHostState } from './state/host-state';
 import type { WorkloadProfileName } from './workload-profiles';
 
 /** Simulator controls shared by `carve-sim ...` over SSH and the SimHost methods tests call. */
@@ -18,6 +19,13 @@ export class HostControl {
     return true;
   }
 
+  /** What the host's disks deliver (state/disk-contention.ts); counters keep what they had. */
+  setDiskCapacity(capacity: DiskCapacity): void {
+    const { state } = this.runtime;
+    checkpointAll(state, this.runtime.clock.now());
+    state.storage.capacity = { ...capacity };
+  }
+
   fail(rule: FailRule): void {
     this.runtime.faults.addFail(rule);
   }
@@ -31,7 +39,10 @@ export class HostControl {
     this.runtime.faults.clear();
   }
 
-  /** The host reboots: every domain comes back under a new domid with counters from zero; mounts are gone. */
+  /**
+   * The host reboots: every domain comes back under a new domid with counters from zero, mounts are gone,
+   * the disks' counters restart and the LVs get their device-mapper minors afresh.
+   */
   rebootHost(): void {
     const { state } = this.runtime;
     const now = this.runtime.clock.now();
@@ -39,6 +50,7 @@ export class HostControl {
     state.dom0CpuSeconds = 0;
     state.dom0CpuBaseAt = now;
     state.mounts = [];
+    rebootStorage(state, now);
     state.domains = [...state.domains]
       .sort((a, b) => a.domid - b.domid)
       .map((d) => ({ ...d, domid: state.nextDomid++, startedAt: now, counters: { baseAt: now, cpuSeconds: 0, vbds: {}, vifs: {} } }));

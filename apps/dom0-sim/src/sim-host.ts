@@ -6,7 +6,7 @@ import { FaultRules, type DelayRule, type DropRule, type FailRule } from './faul
 import { HostControl } from './host-control';
 import type { SimRuntime } from './sim-runtime';
 import { startSshServer } from './ssh-server';
-import type { SimHostState } from './state/host-state';
+import type { DiskCapacity, SimHostState } from './state/host-state';
 import { createInitialState, type HostShape } from './state/initial-state';
 import { SimClock } from './state/sim-clock';
 import { StateWriter, loadState } from './state/state-store';
@@ -24,6 +24,8 @@ export interface SimHostOptions {
   vgSizeGiB?: number;
   timeFactor?: number;
   stateFile?: string;
+  /** What the disks under the volume group deliver; two SATA drives in RAID1 (250 IOPS, 180 MB/s) by default. */
+  diskCapacity?: DiskCapacity;
 }
 
 export interface SimHost {
@@ -37,6 +39,7 @@ export interface SimHost {
   /** Simulated unix seconds now. */
   now(): number;
   setWorkload(domain: string, profile: WorkloadProfileName): boolean;
+  setDiskCapacity(capacity: DiskCapacity): void;
   fail(rule: FailRule): void;
   delay(rule: DelayRule): void;
   drop(rule: DropRule): void;
@@ -77,6 +80,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
     cpus: opts.cpus ?? 16,
     vgName: opts.vgName ?? 'vg0',
     vgSizeGiB: opts.vgSizeGiB ?? 1800,
+    ...(opts.diskCapacity ? { diskCapacity: opts.diskCapacity } : {}),
   };
   const hostKey = opts.hostKey ?? generateEd25519KeyPair().private;
   const parsedHostKey = utils.parseKey(hostKey);
@@ -146,6 +150,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
     },
     now: () => clock.now(),
     setWorkload: withSave((domain: string, profile: WorkloadProfileName) => control.setWorkload(domain, profile)),
+    setDiskCapacity: withSave((capacity: DiskCapacity) => control.setDiskCapacity(capacity)),
     fail: (rule) => control.fail(rule),
     delay: (rule) => control.delay(rule),
     drop: (rule) => control.drop(rule),

@@ -1,11 +1,11 @@
 import type { FaultRules } from './faults';
 import type { SimHostState } from './state/host-state';
-import type { SimClock } from './state/sim-clock';
+import type { SimTimeSource } from './state/sim-clock';
 
 /** Everything a command handler may read or change on one simulated host. */
 export interface SimRuntime {
   state: SimHostState;
-  readonly clock: SimClock;
+  readonly clock: SimTimeSource;
   readonly faults: FaultRules;
   /**
    * Sleep `simSeconds` of simulated time (real time divided by the time factor,

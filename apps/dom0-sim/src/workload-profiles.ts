@@ -1,6 +1,7 @@
 /**
  * Per-profile rates that drive a domain's counters. Numbers are per simulated second;
- * disk rates are for the whole domain and split over its VBDs, network rates per vif.
+ * disk rates are what the domain asks for, split over its VBDs (the host's disks
+ * may deliver less: state/disk-contention.ts), network rates per vif.
  */
 export type WorkloadProfileName = 'idle' | 'web' | 'cpu-bound' | 'io-heavy' | 'network-heavy';
 
@@ -17,25 +18,17 @@ export interface WorkloadProfile {
   guestTxBytesPerSec: number;
   /** Guest receive (vif tx_bytes). */
   guestRxBytesPerSec: number;
-  /** Marks the domain as a contender for blkback request slots. */
-  ioHeavy: boolean;
   /** Mostly on a pCPU (xl state `r`) rather than blocked (`b`). */
   running: boolean;
 }
 
 export const PROFILE_RATES: Readonly<Record<WorkloadProfileName, WorkloadProfile>> = {
-  idle: { cpuPerVcpu: 0.005, readReqPerSec: 0.2, writeReqPerSec: 0.8, sectorsPerRead: 8, sectorsPerWrite: 8, guestTxBytesPerSec: 300, guestRxBytesPerSec: 600, ioHeavy: false, running: false },
-  web: { cpuPerVcpu: 0.12, readReqPerSec: 6, writeReqPerSec: 12, sectorsPerRead: 16, sectorsPerWrite: 16, guestTxBytesPerSec: 250_000, guestRxBytesPerSec: 40_000, ioHeavy: false, running: false },
-  'cpu-bound': { cpuPerVcpu: 0.97, readReqPerSec: 1, writeReqPerSec: 3, sectorsPerRead: 8, sectorsPerWrite: 8, guestTxBytesPerSec: 2_000, guestRxBytesPerSec: 2_000, ioHeavy: false, running: true },
-  'io-heavy': { cpuPerVcpu: 0.25, readReqPerSec: 450, writeReqPerSec: 900, sectorsPerRead: 128, sectorsPerWrite: 128, guestTxBytesPerSec: 5_000, guestRxBytesPerSec: 5_000, ioHeavy: true, running: false },
-  'network-heavy': { cpuPerVcpu: 0.2, readReqPerSec: 2, writeReqPerSec: 4, sectorsPerRead: 8, sectorsPerWrite: 8, guestTxBytesPerSec: 12_000_000, guestRxBytesPerSec: 2_500_000, ioHeavy: false, running: false },
+  idle: { cpuPerVcpu: 0.005, readReqPerSec: 0.2, writeReqPerSec: 0.8, sectorsPerRead: 8, sectorsPerWrite: 8, guestTxBytesPerSec: 300, guestRxBytesPerSec: 600, running: false },
+  web: { cpuPerVcpu: 0.12, readReqPerSec: 6, writeReqPerSec: 12, sectorsPerRead: 16, sectorsPerWrite: 16, guestTxBytesPerSec: 250_000, guestRxBytesPerSec: 40_000, running: false },
+  'cpu-bound': { cpuPerVcpu: 0.97, readReqPerSec: 1, writeReqPerSec: 3, sectorsPerRead: 8, sectorsPerWrite: 8, guestTxBytesPerSec: 2_000, guestRxBytesPerSec: 2_000, running: true },
+  'io-heavy': { cpuPerVcpu: 0.25, readReqPerSec: 450, writeReqPerSec: 900, sectorsPerRead: 128, sectorsPerWrite: 128, guestTxBytesPerSec: 5_000, guestRxBytesPerSec: 5_000, running: false },
+  'network-heavy': { cpuPerVcpu: 0.2, readReqPerSec: 2, writeReqPerSec: 4, sectorsPerRead: 8, sectorsPerWrite: 8, guestTxBytesPerSec: 12_000_000, guestRxBytesPerSec: 2_500_000, running: false },
 };
-
-/** Out-of-request-slot events per second on a VBD: they appear only when io-heavy domains share the host. */
-export function ooReqPerSec(profile: WorkloadProfile, ioHeavyDomains: number): number {
-  if (profile.ioHeavy) return ioHeavyDomains > 1 ? 15 * (ioHeavyDomains - 1) : 0;
-  return ioHeavyDomains > 1 ? 0.3 * ioHeavyDomains : 0;
-}
 
 export const AVERAGE_PACKET_BYTES = 900;
 

@@ -7,6 +7,7 @@ const USAGE = `usage: carve-sim workload <domain> <${WORKLOAD_PROFILES.join('|')
        carve-sim fail --match <text|/regex/> [--count N] [--exit CODE] [--stderr TEXT]
        carve-sim delay --match <text|/regex/> --ms N [--count N]
        carve-sim drop --match <text|/regex/> [--count N]
+       carve-sim disk-capacity [IOPS MBPS]
        carve-sim clear-faults | reboot-host | time-factor F | state | reset
 `;
 
@@ -58,6 +59,19 @@ export function carveSim(input: CommandInput): CommandResult {
       if (!match) return fail(USAGE, 2);
       control.drop({ match, ...(n !== undefined ? { count: n } : {}) });
       return ok();
+    case 'disk-capacity': {
+      // Without arguments: what the host's disks deliver now.
+      if (rest.length === 0) {
+        const { iops, mbps } = input.runtime.state.storage.capacity;
+        return ok(`${iops} ${mbps}\n`);
+      }
+      const [iops, mbps] = rest.map(Number);
+      if (rest.length !== 2 || !(iops > 0) || !(mbps > 0) || !Number.isFinite(iops) || !Number.isFinite(mbps)) {
+        return fail('carve-sim: disk-capacity takes IOPS and MB/s, both positive numbers\n', 2);
+      }
+      control.setDiskCapacity({ iops, mbps });
+      return ok();
+    }
     case 'clear-faults':
       control.clearFaults();
       return ok();

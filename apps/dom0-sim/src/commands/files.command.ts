@@ -111,7 +111,10 @@ export function tar(input: CommandInput): CommandResult {
   return ok();
 }
 
-/** `grep -r PATTERN DIR...` over files and the virtual sysfs; `.` matches every non-empty line. */
+/**
+ * `grep [-r] [-H|-h] PATTERN PATH...` over files and the virtual sysfs; `.` matches every non-empty line.
+ * Lines carry their file name with -H, or with -r or several paths unless -h says otherwise.
+ */
 export function grep(input: CommandInput): CommandResult {
   const { state } = input.runtime;
   const flags = input.args.filter((a) => /^-[a-zA-Z]+$/.test(a)).join('');
@@ -142,7 +145,7 @@ export function grep(input: CommandInput): CommandResult {
       if (content !== undefined) files.push([path, content]);
       else stderr += `grep: ${arg}: No such file or directory\n`;
     }
-    const prefix = recursive || dirs.length > 1;
+    const prefix = flags.includes('H') || (!flags.includes('h') && (recursive || dirs.length > 1));
     for (const [p, content] of files) {
       const shown = arg.endsWith('/') || p === path ? p : `${arg}${p.slice(path.length)}`;
       for (const line of content.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '')) {

@@ -1,6 +1,7 @@
 import { fail, ok, type CommandResult } from '../command-result';
 import type { CommandInput } from '../sim-runtime';
 import { lvInUse } from '../state/domain-lifecycle';
+import { DM_MAJOR, lowestFreeMinor, pvDevicePath } from '../state/block-devices';
 import type { SimHostState, SimLogicalVolume } from '../state/host-state';
 import { mapperPath } from '../state/vfs';
 
@@ -48,10 +49,39 @@ function freeBytes(state: SimHostState): number {
 
 const extents = (state: SimHostState, bytes: number): number => Math.ceil(bytes / state.vg.extentBytes);
 
-/** Columns like lvm's report: two-space indent, widths from the data, numbers right-aligned. */
-function report(rows: (string | number)[][]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => String(r[c]).length))) ?? [];
-  return rows.map((r) => `  ${r.map((v, c) => (typeof v === 'number' ? String(v).padStart(widths[c]) : v.padEnd(widths[c]))).join(' ')}\n`).join('');
+/** A report cell: numbers are right-aligned when columns are aligned. */
+type Cell = string | number;
+
+interface ReportOptions {
+  headings: boolean;
+  /** `--separator`: columns joined by it and not padded, unless `--aligned`. */
+  separator: string | undefined;
+  aligned: boolean;
+}
+
+function reportOptions(opts: Map<string, string>): ReportOptions {
+  return { headings: !opts.has('--noheadings'), separator: opts.get('--separator'), aligned: opts.has('--aligned') };
+}
+
+/**
+ * Rows like lvm's report (libdm-report): every line behind lvm's two-space
+ * message prefix; aligned columns (the default, widths from the data and the
+ * heading, numbers right-aligned, headings left) joined by a space, or with
+ * `--separator` the bare values joined by it.
+ */
+function report(headings: string[], rows: Cell[][], options: ReportOptions): string {
+  const lines: Cell[][] = options.headings ? [headings, ...rows] : rows;
+  if (options.separator !== undefined && !options.aligned) return lines.map((r) => `  ${r.join(options.separator)}\n`).join('');
+  const widths = headings.map((_, c) => Math.max(...lines.map((r) => String(r[c]).length)));
+  const pad = (v: Cell, c: number): string => (typeof v === 'number' ? String(v).padStart(widths[c]) : v.padEnd(widths[c]));
+  return lines.map((r) => `  ${r.map(pad).join(options.separator ?? ' ')}\n`).join('');
+}
+
+/** `-o` fields against the ones a report knows: cells in that order, or lvm's complaint. */
+function selectFields(fields: string[], known: Record<string, string>): CommandResult | string[] {
+  const unknown = fields.find((f) => !Object.hasOwn(known, f));
+  if (unknown) return fail(`  Unrecognised field: ${unknown}\n`, 3);
+  return fields.map((f) => known[f]);
 }
 
 function sizeCell(bytes: number, units: string, nosuffix: boolean): string | number {
@@ -61,15 +91,24 @@ function sizeCell(bytes: number, units: string, nosuffix: boolean): string | num
   return nosuffix ? value : `${value}${u}`;
 }
 
+const REPORT_VALUED = ['-o', '--options', '--units', '--separator'];
+
+const VGS_HEADINGS: Record<string, string> = {
+  vg_name: 'VG', pv_count: '#PV', lv_count: '#LV', vg_attr: 'Attr', vg_size: 'VSize', vg_free: 'VFree',
+  vg_extent_size: 'Ext', vg_extent_count: '#Ext', vg_free_count: 'Free',
+};
+
 export function vgs(input: CommandInput): CommandResult {
   const { state } = input.runtime;
-  const { opts, positional } = getopt(input.args, new Set(['-o', '--options', '--units']));
+  const { opts, positional } = getopt(input.args, new Set(REPORT_VALUED));
   if (positional.length > 0 && positional[0] !== state.vg.name) return vgNotFound(positional[0]);
   const fields = (opts.get('-o') ?? opts.get('--options') ?? 'vg_name,pv_count,lv_count,vg_attr,vg_size,vg_free').split(',');
+  const headings = selectFields(fields, VGS_HEADINGS);
+  if (!Array.isArray(headings)) return headings;
   const units = opts.get('--units') ?? 'm';
   const nosuffix = opts.has('--nosuffix');
   const free = freeBytes(state);
-  const cells: Record<string, string | number> = {
+  const cells: Record<string, Cell> = {
     vg_name: state.vg.name,
     vg_size: sizeCell(state.vg.sizeBytes, units, nosuffix),
     vg_free: sizeCell(free, units, nosuffix),
@@ -80,35 +119,70 @@ export function vgs(input: CommandInput): CommandResult {
     vg_extent_count: extents(state, state.vg.sizeBytes),
     vg_free_count: Math.floor(free / state.vg.extentBytes),
   };
-  const unknown = fields.find((f) => !(f in cells));
-  if (unknown) return fail(`  Unrecognised field: ${unknown}\n`, 3);
-  return ok(report([fields.map((f) => cells[f])]));
+  return ok(report(headings, [fields.map((f) => cells[f])], reportOptions(opts)));
 }
+
+const LVS_HEADINGS: Record<string, string> = {
+  lv_name: 'LV', vg_name: 'VG', lv_attr: 'Attr', lv_size: 'LSize', lv_path: 'Path', lv_dm_path: 'DMPath',
+  lv_kernel_major: 'KMaj', lv_kernel_minor: 'KMin', lv_active: 'Active',
+};
 
 export function lvs(input: CommandInput): CommandResult {
   const { state } = input.runtime;
-  const { opts, positional } = getopt(input.args, new Set(['-o', '--options', '--units']));
+  const { opts, positional } = getopt(input.args, new Set(REPORT_VALUED));
   if (positional.length > 0 && positional[0] !== state.vg.name) return vgNotFound(positional[0]);
   const fields = (opts.get('-o') ?? opts.get('--options') ?? 'lv_name,vg_name,lv_attr,lv_size').split(',');
+  const headings = selectFields(fields, LVS_HEADINGS);
+  if (!Array.isArray(headings)) return headings;
   const units = opts.get('--units') ?? 'm';
   const nosuffix = opts.has('--nosuffix');
   const rows = [...state.vg.lvs]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((lv) => {
       const open = lvInUse(state, [`/dev/${state.vg.name}/${lv.name}`, mapperPath(state, lv)]) || state.mounts.some((m) => m.lv === lv.name);
-      const cells: Record<string, string | number> = {
+      const active = lv.kernelMinor !== undefined;
+      const cells: Record<string, Cell> = {
         lv_name: lv.name,
         vg_name: state.vg.name,
         lv_size: sizeCell(lv.sizeBytes, units, nosuffix),
-        lv_attr: `-wi-a${open ? 'o' : '-'}----`,
+        lv_attr: `-wi-${active ? 'a' : '-'}${open ? 'o' : '-'}----`,
         lv_path: `/dev/${state.vg.name}/${lv.name}`,
         lv_dm_path: mapperPath(state, lv),
+        lv_kernel_major: active ? DM_MAJOR : -1,
+        lv_kernel_minor: lv.kernelMinor ?? -1,
+        lv_active: active ? 'active' : '',
       };
-      return fields.map((f) => cells[f] ?? '');
+      return fields.map((f) => cells[f]);
     });
-  const unknown = fields.find((f) => !['lv_name', 'vg_name', 'lv_size', 'lv_attr', 'lv_path', 'lv_dm_path'].includes(f));
-  if (unknown) return fail(`  Unrecognised field: ${unknown}\n`, 3);
-  return ok(rows.length > 0 ? report(rows) : '');
+  // No LV, no report: lvs prints nothing at all, headings included.
+  return ok(rows.length > 0 ? report(headings, rows, reportOptions(opts)) : '');
+}
+
+const PVS_HEADINGS: Record<string, string> = { pv_name: 'PV', vg_name: 'VG', pv_fmt: 'Fmt', pv_attr: 'Attr', pv_size: 'PSize', pv_free: 'PFree', dev_size: 'DevSize' };
+
+/** The volume group's one PV, on the host's RAID array. */
+export function pvs(input: CommandInput): CommandResult {
+  const { state } = input.runtime;
+  const { opts, positional } = getopt(input.args, new Set(REPORT_VALUED));
+  const pv = pvDevicePath(state);
+  const missing = positional.find((p) => p !== pv);
+  if (missing !== undefined) return fail(`  Failed to find physical volume "${missing}".\n`, LVM_FAIL);
+  const fields = (opts.get('-o') ?? opts.get('--options') ?? 'pv_name,vg_name,pv_fmt,pv_attr,pv_size,pv_free').split(',');
+  const headings = selectFields(fields, PVS_HEADINGS);
+  if (!Array.isArray(headings)) return headings;
+  const units = opts.get('--units') ?? 'm';
+  const nosuffix = opts.has('--nosuffix');
+  // The PV is the VG plus LVM's 1 MiB label and metadata area.
+  const cells: Record<string, Cell> = {
+    pv_name: pv,
+    vg_name: state.vg.name,
+    pv_fmt: 'lvm2',
+    pv_attr: 'a--',
+    pv_size: sizeCell(state.vg.sizeBytes, units, nosuffix),
+    pv_free: sizeCell(freeBytes(state), units, nosuffix),
+    dev_size: sizeCell(state.vg.sizeBytes + 1024 ** 2, units, nosuffix),
+  };
+  return ok(report(headings, [fields.map((f) => cells[f])], reportOptions(opts)));
 }
 
 export function lvcreate(input: CommandInput): CommandResult {
@@ -129,7 +203,8 @@ export function lvcreate(input: CommandInput): CommandResult {
   if (need > freeExtents) return fail(`  Volume group "${state.vg.name}" has insufficient free space (${freeExtents} extents): ${need} required.\n`, LVM_FAIL);
   let stdout = '';
   if (need * state.vg.extentBytes !== size.bytes) stdout += `  Rounding up size to full physical extent ${gib(need * state.vg.extentBytes)}\n`;
-  state.vg.lvs.push({ name, sizeBytes: need * state.vg.extentBytes });
+  // Activated at once: device-mapper gives it the lowest free minor.
+  state.vg.lvs.push({ name, sizeBytes: need * state.vg.extentBytes, kernelMinor: lowestFreeMinor(state) });
   return ok(`${stdout}  Logical volume "${name}" created.\n`);
 }
 

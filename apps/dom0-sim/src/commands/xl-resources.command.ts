@@ -1,6 +1,7 @@
 import { fail, ok, type CommandResult } from '../command-result';
 import { parseDiskSpec } from '../domain-config.reader';
 import type { CommandInput } from '../sim-runtime';
+import { retireVbds } from '../state/block-devices';
 import { checkpointAll } from '../state/domain-counters';
 import { allDomainViews, domainFootprintMiB, freeMemoryMiB } from '../state/domain-view';
 import { lvForDevice } from '../state/vfs';
@@ -127,7 +128,9 @@ export function xlBlockDetach(input: CommandInput): CommandResult {
   const index = view.domain?.disks.findIndex((d) => d.vdev === vdev || String(51712 + 16 * (d.vdev.charCodeAt(3) - 97)) === vdev) ?? -1;
   if (!view.domain || index < 0) return fail(`Error: Device ${vdev} not connected.\n`);
   checkpointAll(state, now);
+  retireVbds(state, view.domain, [view.domain.disks[index].vdev]);
   const [removed] = view.domain.disks.splice(index, 1);
   delete view.domain.counters.vbds[removed.vdev];
+  delete view.domain.counters.vbdTimes?.[removed.vdev];
   return ok();
 }

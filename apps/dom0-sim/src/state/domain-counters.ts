@@ -1,10 +1,14 @@
-import { AVERAGE_PACKET_BYTES, PROFILE_RATES, domainJitter, ooReqPerSec } from '../workload-profiles';
-import type { SimDomain, SimHostState, VbdCounters, VifCounters } from './host-state';
+import { AVERAGE_PACKET_BYTES, PROFILE_RATES, domainJitter } from '../workload-profiles';
+import { checkpointStorage, zeroTimes } from './block-devices';
+import { diskContention, type DiskContention } from './disk-contention';
+import type { SimDomain, SimHostState, VbdCounters, VbdTimes, VifCounters } from './host-state';
 
 export interface DomainCounters {
   cpuSeconds: number;
   vbds: Record<string, VbdCounters>;
   vifs: Record<string, VifCounters>;
+  /** The time side of each VBD, for the dm device under it (countersAt always fills it). */
+  vbdTimes?: Record<string, VbdTimes>;
 }
 
 export const emptyVbd = (): VbdCounters => ({ oo_req: 0, rd_req: 0, wr_req: 0, f_req: 0, ds_req: 0, rd_sect: 0, wr_sect: 0 });
@@ -15,40 +19,45 @@ export function vdevNumber(vdev: string): number {
   return 51712 + 16 * (vdev.charCodeAt(3) - 97);
 }
 
-function ioHeavyCount(state: SimHostState): number {
-  return state.domains.filter((d) => PROFILE_RATES[d.profile].ioHeavy).length;
-}
-
-/** The boot disk carries most of the IO; further disks share a smaller part. */
-function diskShare(index: number, count: number): number {
-  if (count === 1) return 1;
-  return index === 0 ? 0.6 : 0.4 / (count - 1);
-}
-
-/** Counter values at simulated time `now`, from the last checkpoint and the current rates. */
-export function countersAt(state: SimHostState, domain: SimDomain, now: number): DomainCounters {
+/**
+ * Counter values at simulated time `now`, from the last checkpoint and the
+ * current rates. Disk rates are what the host's disks deliver (disk-contention.ts);
+ * pass `contention` when reading many domains at one instant.
+ */
+export function countersAt(state: SimHostState, domain: SimDomain, now: number, contention: DiskContention = diskContention(state)): DomainCounters {
   const dt = Math.max(0, now - domain.counters.baseAt);
   const profile = PROFILE_RATES[domain.profile];
   const jitter = domainJitter(domain.name);
-  const contention = ioHeavyCount(state);
   let cpuRate = profile.cpuPerVcpu * domain.vcpus * jitter;
   if (domain.capPercent > 0) cpuRate = Math.min(cpuRate, domain.capPercent / 100);
+  const flows = contention.vbds.get(domain) ?? {};
   const vbds: Record<string, VbdCounters> = {};
-  domain.disks.forEach((disk, index) => {
+  const vbdTimes: Record<string, VbdTimes> = {};
+  for (const disk of domain.disks) {
     const base = domain.counters.vbds[disk.vdev] ?? emptyVbd();
-    const share = diskShare(index, domain.disks.length) * jitter * dt;
-    const rd = profile.readReqPerSec * share;
-    const wr = profile.writeReqPerSec * share;
+    const times = domain.counters.vbdTimes?.[disk.vdev] ?? zeroTimes();
+    const f = flows[disk.vdev];
+    if (!f) {
+      vbds[disk.vdev] = { ...base };
+      vbdTimes[disk.vdev] = { ...times };
+      continue;
+    }
     vbds[disk.vdev] = {
-      oo_req: base.oo_req + ooReqPerSec(profile, contention) * diskShare(index, domain.disks.length) * dt,
-      rd_req: base.rd_req + rd,
-      wr_req: base.wr_req + wr,
-      f_req: base.f_req + wr / 20,
+      oo_req: base.oo_req + f.ooReqs * dt,
+      rd_req: base.rd_req + f.readIos * dt,
+      wr_req: base.wr_req + f.writeIos * dt,
+      f_req: base.f_req + f.flushIos * dt,
       ds_req: base.ds_req,
-      rd_sect: base.rd_sect + rd * profile.sectorsPerRead,
-      wr_sect: base.wr_sect + wr * profile.sectorsPerWrite,
+      rd_sect: base.rd_sect + f.readSectors * dt,
+      wr_sect: base.wr_sect + f.writeSectors * dt,
     };
-  });
+    vbdTimes[disk.vdev] = {
+      readMs: times.readMs + f.readMs * dt,
+      writeMs: times.writeMs + f.writeMs * dt,
+      flushMs: times.flushMs + f.flushMs * dt,
+      busyMs: times.busyMs + 1000 * f.busyFraction * dt,
+    };
+  }
   const vifs: Record<string, VifCounters> = {};
   for (const vif of domain.vifs) {
     const base = domain.counters.vifs[String(vif.devid)] ?? emptyVif();
@@ -63,30 +72,33 @@ export function countersAt(state: SimHostState, domain: SimDomain, now: number):
       tx_packets: base.tx_packets + inbound / AVERAGE_PACKET_BYTES,
     };
   }
-  return { cpuSeconds: domain.counters.cpuSeconds + cpuRate * dt, vbds, vifs };
+  return { cpuSeconds: domain.counters.cpuSeconds + cpuRate * dt, vbds, vifs, vbdTimes };
 }
 
-/** Dom0 works for its guests: a base load plus a share of their IO and network. */
-function dom0CpuRate(state: SimHostState): number {
+/** Dom0 works for its guests: a base load plus a share of the IO the disks deliver and of their network. */
+function dom0CpuRate(state: SimHostState, contention: DiskContention): number {
   let rate = 0.02 * state.dom0Vcpus;
   for (const d of state.domains) {
     const p = PROFILE_RATES[d.profile];
-    rate += (p.readReqPerSec + p.writeReqPerSec) * 0.00005 + (p.guestTxBytesPerSec + p.guestRxBytesPerSec) * 2e-9;
+    const requests = Object.values(contention.vbds.get(d) ?? {}).reduce((s, f) => s + f.readIos + f.writeIos, 0);
+    rate += requests * 0.00005 + (p.guestTxBytesPerSec + p.guestRxBytesPerSec) * 2e-9;
   }
   return rate;
 }
 
-export function dom0CpuSecondsAt(state: SimHostState, now: number): number {
-  return state.dom0CpuSeconds + dom0CpuRate(state) * Math.max(0, now - state.dom0CpuBaseAt);
+export function dom0CpuSecondsAt(state: SimHostState, now: number, contention: DiskContention = diskContention(state)): number {
+  return state.dom0CpuSeconds + dom0CpuRate(state, contention) * Math.max(0, now - state.dom0CpuBaseAt);
 }
 
-/** Fold accrued counters into the bases; call before anything that changes a rate. */
+/** Fold accrued counters into the bases; call before anything that changes a rate (profiles, vcpus, disks, disk capacity). */
 export function checkpointAll(state: SimHostState, now: number): void {
-  state.dom0CpuSeconds = dom0CpuSecondsAt(state, now);
+  const contention = diskContention(state);
+  state.dom0CpuSeconds = dom0CpuSecondsAt(state, now, contention);
   state.dom0CpuBaseAt = now;
+  checkpointStorage(state, now, contention);
   for (const domain of state.domains) {
-    const c = countersAt(state, domain, now);
-    domain.counters = { baseAt: now, cpuSeconds: c.cpuSeconds, vbds: c.vbds, vifs: c.vifs };
+    const c = countersAt(state, domain, now, contention);
+    domain.counters = { baseAt: now, cpuSeconds: c.cpuSeconds, vbds: c.vbds, vifs: c.vifs, vbdTimes: c.vbdTimes };
   }
 }
 

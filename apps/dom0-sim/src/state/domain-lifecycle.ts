@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SimDomainConfig } from '../domain-config.reader';
 import type { WorkloadProfileName } from '../workload-profiles';
+import { retireVbds } from './block-devices';
 import { checkpointAll } from './domain-counters';
 import type { SimDomain, SimHostState } from './host-state';
 
@@ -38,12 +39,15 @@ export function startDomain(state: SimHostState, config: SimDomainConfig, config
 
 export function removeDomain(state: SimHostState, domid: number, now: number): void {
   checkpointAll(state, now);
+  const domain = state.domains.find((d) => d.domid === domid);
+  if (domain) retireVbds(state, domain);
   state.domains = state.domains.filter((d) => d.domid !== domid);
 }
 
 /** What a reboot does: the same domain comes back under a new domid with its counters from zero. */
 export function restartDomain(state: SimHostState, domain: SimDomain, now: number): SimDomain {
   checkpointAll(state, now);
+  retireVbds(state, domain);
   const index = state.domains.indexOf(domain);
   const restarted: SimDomain = {
     ...domain,

@@ -42,6 +42,44 @@ export interface DomainCounterBase {
   cpuSeconds: number;
   vbds: Record<string, VbdCounters>;
   vifs: Record<string, VifCounters>;
+  /** Time the VBDs' requests spent on the host's disks, per vdev (absent in older state files: zero). */
+  vbdTimes?: Record<string, VbdTimes>;
+}
+
+/**
+ * What the device-mapper device under a VBD adds to blkback's counters:
+ * milliseconds its requests waited (summed over requests) and it was busy.
+ */
+export interface VbdTimes {
+  readMs: number;
+  writeMs: number;
+  flushMs: number;
+  busyMs: number;
+}
+
+/**
+ * Cumulative counters of one block device, as the kernel's part_stat keeps
+ * them (Documentation/block/stat.rst); fractional here, printed truncated.
+ * time_in_queue is the sum of the four `...Ms` and in_flight a gauge, so
+ * neither is stored.
+ */
+export interface BlockStatCounters {
+  readIos: number;
+  readMerges: number;
+  readSectors: number;
+  readMs: number;
+  writeIos: number;
+  writeMerges: number;
+  writeSectors: number;
+  writeMs: number;
+  /** io_ticks: time with at least one request in flight. */
+  busyMs: number;
+  discardIos: number;
+  discardMerges: number;
+  discardSectors: number;
+  discardMs: number;
+  flushIos: number;
+  flushMs: number;
 }
 
 export interface SimDomain {
@@ -95,6 +133,10 @@ export interface SimLogicalVolume {
   name: string;
   sizeBytes: number;
   filesystem?: SimFilesystem;
+  /** Its device-mapper minor while active: the LV is /sys/class/block/dm-<minor>. Absent: inactive (lvs prints -1). */
+  kernelMinor?: number;
+  /** IO of VBDs that used it and are gone (domain stopped, rebooted, disk detached); a running VBD's counters add to it. */
+  pastIo?: BlockStatCounters;
 }
 
 export interface SimVolumeGroup {
@@ -102,6 +144,37 @@ export interface SimVolumeGroup {
   sizeBytes: number;
   extentBytes: number;
   lvs: SimLogicalVolume[];
+}
+
+/** Random IO the host's disks sustain, for the contention model (state/disk-contention.ts). */
+export interface DiskCapacity {
+  iops: number;
+  /** Decimal megabytes per second. */
+  mbps: number;
+}
+
+/** A block device of the Dom0 under /sys/class/block, by its kernel name. */
+export interface SimBlockDevice {
+  name: string;
+  kind: 'disk' | 'partition' | 'raid1' | 'loop';
+  /** A partition's disk. */
+  parent?: string;
+  /** A RAID1 array's member partitions. */
+  members?: string[];
+  /** What the Dom0 uses an array for; `pv` holds the volume group. */
+  use?: 'swap' | 'root' | 'pv';
+}
+
+/**
+ * The Dom0's own disks. Device counters are lazy like the domains': the value
+ * at t is `counters + rate * (t - baseAt)`, folded in by every checkpoint.
+ * They restart from zero only when the host reboots.
+ */
+export interface SimStorage {
+  devices: SimBlockDevice[];
+  capacity: DiskCapacity;
+  baseAt: number;
+  counters: Record<string, BlockStatCounters>;
 }
 
 export interface SimMount {
@@ -122,6 +195,8 @@ export interface SimHostState {
   nextDomid: number;
   domains: SimDomain[];
   vg: SimVolumeGroup;
+  /** The disks and RAID arrays under the volume group. */
+  storage: SimStorage;
   mounts: SimMount[];
   /** Files of the root filesystem: path to content. */
   files: Record<string, string>;

@@ -1,4 +1,6 @@
-import type { SimHostState } from './host-state';
+import { createStorage } from './block-devices';
+import { DEFAULT_DISK_CAPACITY } from './disk-contention';
+import type { DiskCapacity, SimHostState } from './host-state';
 import { IMAGE_DIR, SEED_IMAGES } from './os-images';
 
 export interface HostShape {
@@ -8,6 +10,8 @@ export interface HostShape {
   cpus: number;
   vgName: string;
   vgSizeGiB: number;
+  /** The disks under the volume group; DEFAULT_DISK_CAPACITY (two SATA drives in RAID1) when absent. */
+  diskCapacity?: DiskCapacity;
 }
 
 const DEFAULT_DIRS = ['/', '/etc', '/etc/xen', '/var', '/var/lib', '/var/lib/carve', IMAGE_DIR, '/mnt', '/tmp', '/root', '/dev', '/sys'];
@@ -25,6 +29,7 @@ export function createInitialState(shape: HostShape, now: number): SimHostState 
     nextDomid: 1,
     domains: [],
     vg: { name: shape.vgName, sizeBytes: shape.vgSizeGiB * 1024 ** 3, extentBytes: 4 * 1024 ** 2, lvs: [] },
+    storage: createStorage(now, shape.diskCapacity ?? DEFAULT_DISK_CAPACITY),
     mounts: [],
     files: { ...SEED_IMAGES, '/etc/hostname': `${shape.name}\n` },
     dirs: [...DEFAULT_DIRS],
