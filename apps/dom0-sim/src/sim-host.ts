@@ -23,6 +23,11 @@ export interface SimHostOptions {
   vgName?: string;
   vgSizeGiB?: number;
   timeFactor?: number;
+  /**
+   * Simulated unix seconds at start, instead of now. A fast clock started in the past stays
+   * behind the real one for a while, so what it reports is not in carve's future.
+   */
+  startAt?: number;
   stateFile?: string;
   /** What the disks under the volume group deliver; two SATA drives in RAID1 (250 IOPS, 180 MB/s) by default. */
   diskCapacity?: DiskCapacity;
@@ -89,7 +94,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
 
   const realNow = Date.now() / 1000;
   const loaded = opts.stateFile ? loadState(opts.stateFile) : undefined;
-  const clock = new SimClock(Math.max(realNow, loaded?.simNow ?? 0), opts.timeFactor ?? 1);
+  const clock = new SimClock(loaded ? Math.max(realNow, loaded.simNow ?? 0) : (opts.startAt ?? realNow), opts.timeFactor ?? 1);
   const writer = opts.stateFile ? new StateWriter(opts.stateFile) : undefined;
 
   const runtime: SimRuntime = {
