@@ -48,7 +48,7 @@ async function answersPing(url: string): Promise<boolean> {
  * DATABASE_URL and REDIS_URL when set; otherwise what `npm start` uses when they are unset:
  * the embedded PostgreSQL cluster and the redis-server under CARVE_DATA_DIR (default ./.data),
  * reused while npm start runs, started for the run (and stopped after it) when it does not.
- * Nothing here writes Redis; the metering module's neighbours (the jobs queue) only connect.
+ * The seed uses no Redis itself; the jobs queues under the servers module connect (BullMQ writes its queue meta key).
  */
 export async function resolveSeedTarget(env: Record<string, string | undefined>, say: (line: string) => void): Promise<SeedTarget> {
   const stops: (() => Promise<void>)[] = [];

@@ -13,7 +13,7 @@ import { TenancyModule } from '@carve/tenancy';
 /**
  * What `npm run seed:usage` holds of carve: metering's ingest path, and the services that
  * pick servers and make synthetic ones (servers come with MeteringModule). RedisModule only
- * because the jobs module under servers needs a connection; the seed sends nothing to Redis.
+ * because the jobs module under servers needs a connection; the seed itself uses none.
  */
 @Module({})
 export class SeedUsageModule {
