@@ -29,6 +29,7 @@ const OBJECT_FACTORIES: Record<string, (ctx: WalkContext) => Promise<string>> = 
   disks: async (ctx) => (await serverOf(ctx)).diskId,
   jobs: async (ctx) => (await serverOf(ctx)).jobId,
   images: async ({ api }) => (await ok(api.request('POST', '/v1/images', { body: { name: `walker-${randomUUID().slice(0, 8)}`, archivePath: '/var/lib/carve/images/debian-12.tar.gz' } }))).id,
+  'price-book': async ({ api }) => (await ok(api.request('POST', '/v1/price-book', { body: { ...(exampleOf({ $ref: '#/components/schemas/CreatePriceVersionDto' }) as object), effectiveFrom: new Date(Date.UTC(2040, 0, 1) + parseInt(randomUUID().slice(0, 8), 16) * 1000).toISOString() } }))).id,
 };
 
 /**

@@ -8,7 +8,9 @@ import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { RedisModule } from '@carve/redis';
 import { AuthGuard, TenancyModule } from '@carve/tenancy';
 import { AuditApiModule } from './audit/audit-api.module';
+import { BillingApiModule } from './billing/billing-api.module';
 import { CustomersController } from './customers/customers.controller';
+import { OwnCustomerController } from './customers/own-customer.controller';
 import { EventsApiModule } from './events/events-api.module';
 import { MeteringApiModule } from './metering/metering-api.module';
 import { HealthController } from './health/health.controller';
@@ -44,8 +46,9 @@ export class ApiModule {
         ReconciliationApiModule,
         MeteringApiModule,
         EventsApiModule,
+        BillingApiModule,
       ],
-      controllers: [HealthController, HostsController, CustomersController, TokensController, UsersController],
+      controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: StrictValidationPipe },

@@ -3,3 +3,8 @@ export * from './rules/currency';
 export * from './rules/invoice-rules';
 export * from './rules/price-versions';
 export * from './rules/rational';
+export * from './price-book/billing-text';
+export * from './price-book/price-book.errors';
+export * from './price-book/price-book.module';
+export type { StoredPriceVersion } from './price-book/price-book.repository';
+export * from './price-book/price-book.service';

@@ -2,6 +2,10 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 
 export type PoolKind = 'shared' | 'dedicated';
 
+/** How a shared pool's bandwidth is billed: its transfer allowance and overage, or the 95th percentile of its 5-minute rates. */
+export const POOL_BILLING_MODES = ['transfer', 'p95'] as const;
+export type PoolBillingMode = (typeof POOL_BILLING_MODES)[number];
+
 /**
  * RAM, vCPUs, disk and monthly transfer a customer bought, split across its servers as it
  * likes. Shared pools place servers on any active shared host; a dedicated pool is one
@@ -24,6 +28,10 @@ export class Pool {
   @Column({ type: 'integer', name: 'allocated_vcpus', default: 0 }) allocatedVcpus: number;
   @Column({ type: 'integer', name: 'allocated_disk_gib', default: 0 }) allocatedDiskGiB: number;
   @Column({ type: 'integer', name: 'server_count', default: 0 }) serverCount: number;
+  /** Shared pools; read by the invoice run when it bills a period, so a change applies to the whole of the next invoice. */
+  @Column({ type: 'text', default: 'transfer' }) billing: PoolBillingMode;
+  /** Dedicated pools: the monthly rent, a decimal string in major units of the price book's currency, set by the operator; null: not billed. */
+  @Column({ type: 'numeric', name: 'monthly_price', nullable: true }) monthlyPrice: string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
   /** Set when the customer deletes the pool; the row and its size history stay for billing. */

@@ -7,13 +7,14 @@ import { EntityManager } from 'typeorm';
 import { dedicatedSizes } from './dedicated-pool-size';
 import { PoolCeilingRepository } from './pool-ceiling.repository';
 import { PoolBelowAllocationError, PoolCeilingExceededError } from './pool.errors';
-import { Pool } from './pool.entity';
+import { Pool, PoolBillingMode } from './pool.entity';
 import { PoolFilter, PoolRepository, PoolServer } from './pool.repository';
 import { belowAllocation, ceilingExcesses, PoolSizes, POOL_RESOURCES, ZERO_SIZES } from './pool-resources';
 import { allocatedOf, sizesOf } from './pool-usage';
 
-export type CreatePoolInput = { name: string; customerId?: string } & ({ kind: 'shared' } & PoolSizes | { kind: 'dedicated'; hostId: string });
-export type UpdatePoolInput = Partial<PoolSizes> & { name?: string };
+export type CreatePoolInput = { name: string; customerId?: string } & (({ kind: 'shared'; billing?: PoolBillingMode } & PoolSizes) | { kind: 'dedicated'; hostId: string });
+/** billing: shared pools only. monthlyPrice: dedicated pools only, operators only; null stops billing the rent. */
+export type UpdatePoolInput = Partial<PoolSizes> & { name?: string; billing?: PoolBillingMode; monthlyPrice?: string | null };
 
 export interface PoolDetail {
   pool: Pool;
@@ -38,7 +39,8 @@ export class PoolService {
           input.kind === 'shared'
             ? { hostId: null, sized: await this.sharedSizesWithinCeiling(manager, customerId, pickSizes(input)) }
             : await this.dedicatedHost(manager, customerId, input.hostId);
-        const pool = await this.pools.insert(manager, { customerId, name: input.name, kind: input.kind, hostId, ...sized });
+        const billing = input.kind === 'shared' ? (input.billing ?? 'transfer') : 'transfer';
+        const pool = await this.pools.insert(manager, { customerId, name: input.name, kind: input.kind, hostId, billing, ...sized });
         await this.recordSize(manager, actor, pool);
         return pool;
       }),
@@ -70,17 +72,23 @@ export class PoolService {
   }
 
   /**
-   * Renames and/or resizes. A resize locks the customer's ceiling row, then the pool row,
+   * Renames, resizes and/or changes how the pool is billed. A billing change (mode,
+   * monthly price) is read when the invoice run bills a period, so it applies to the whole
+   * of the next invoice, not from the instant it was made. A resize locks the customer's ceiling row, then the pool row,
    * the same order every size change takes, so concurrent resizes of one customer's pools
    * queue instead of both fitting under the ceiling.
    */
   async update(actor: Actor, id: string, changes: UpdatePoolInput): Promise<Pool> {
     const resizing = POOL_RESOURCES.some((r) => changes[r] !== undefined);
+    if (changes.monthlyPrice !== undefined && actor.customerId !== null) {
+      throw new InvalidInputError([{ field: 'monthlyPrice', message: "is not a field of this request: your provider sets a dedicated pool's price" }]);
+    }
     return this.saving(changes.name ?? '', () =>
       this.pools.transaction(async (manager) => {
         const scope = scopeOf(actor);
         const found = await this.pools.findInScope(scope, id, manager);
         if (!found) throw new NotFoundError('pool', id);
+        refuseFieldsOfOtherKind(found, changes);
         if (resizing && found.kind === 'dedicated') {
           throw new ConflictError('dedicated_pool_fixed_size', "A dedicated pool's size follows its host's capacity and cannot be set. Change the name only, or ask your provider about the host.");
         }
@@ -88,6 +96,8 @@ export class PoolService {
         const pool = await this.pools.lockInScope(scope, id, manager);
         if (!pool) throw new NotFoundError('pool', id);
         if (changes.name !== undefined) pool.name = changes.name;
+        if (changes.billing !== undefined) pool.billing = changes.billing;
+        if (changes.monthlyPrice !== undefined) pool.monthlyPrice = changes.monthlyPrice;
         const current = sizesOf(pool);
         const next: PoolSizes = { ...current, ...pickDefined(changes) };
         const sizeChanged = POOL_RESOURCES.some((r) => next[r] !== current[r]);
@@ -171,12 +181,28 @@ export class PoolService {
       if (code === PG_UNIQUE_VIOLATION && constraint === 'pools_dedicated_host_key') {
         throw new ConflictError('host_already_pooled', 'This host already has a dedicated pool; a dedicated host holds exactly one.', { fields: [{ field: 'hostId', message: 'already has a pool' }] });
       }
+      if (code === PG_CHECK_VIOLATION && constraint === 'pools_monthly_price_check') {
+        throw new InvalidInputError([{ field: 'monthlyPrice', message: 'must not be negative' }]);
+      }
+      if (code === PG_CHECK_VIOLATION && constraint === 'pools_billing_check') {
+        throw new InvalidInputError([{ field: 'billing', message: 'must be one of: transfer, p95' }]);
+      }
       if (code === PG_CHECK_VIOLATION) {
         // The row lock makes this unreachable in practice; answer as the rule it stands for.
         throw new ConflictError('pool_below_allocation', "The new size is below what the pool's servers use.");
       }
       throw error;
     }
+  }
+}
+
+/** A shared pool is billed by transfer or p95, a dedicated one its monthly price: each field belongs to one kind. */
+function refuseFieldsOfOtherKind(pool: Pool, changes: UpdatePoolInput): void {
+  if (pool.kind === 'dedicated' && changes.billing !== undefined) {
+    throw new InvalidInputError([{ field: 'billing', message: 'applies to shared pools only: a dedicated pool is billed its monthlyPrice' }]);
+  }
+  if (pool.kind === 'shared' && changes.monthlyPrice !== undefined) {
+    throw new InvalidInputError([{ field: 'monthlyPrice', message: 'applies to dedicated pools only: a shared pool is billed by its sizes and usage' }]);
   }
 }
 

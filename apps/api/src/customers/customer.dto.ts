@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CustomerStatus } from '@carve/tenancy';
 import { Type } from 'class-transformer';
-import { IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../http/page-query.dto';
 import { IsDisplayName } from '../http/text-validators';
+import { IsTaxRate } from '../billing/billing-validators';
 
 const CUSTOMER_STATUSES: CustomerStatus[] = ['active', 'suspended'];
 const DISPLAY_NAME = /^[\p{L}\p{N}][\p{L}\p{N} .,&'()-]*$/u;
@@ -20,6 +21,15 @@ export class CreateCustomerDto {
   @IsEmail()
   @MaxLength(254)
   contactEmail?: string;
+
+  @ApiPropertyOptional({
+    example: '0.10',
+    type: String,
+    description: `Tax charged on each invoice's subtotal, as a fraction: "0.10" is 10% GST, "0.19" 19% VAT, "0" exempt. Default "0".`,
+  })
+  @ValidateIf((o: { taxRate?: unknown }) => o.taxRate !== undefined)
+  @IsTaxRate()
+  taxRate?: string;
 
   @ApiProperty({ example: 'Ada Admin', description: "Name of the customer's first admin user" })
   @IsString()
@@ -50,6 +60,15 @@ export class UpdateCustomerDto {
   @IsOptional()
   @IsIn(CUSTOMER_STATUSES)
   status?: CustomerStatus;
+
+  @ApiPropertyOptional({
+    example: '0.10',
+    type: String,
+    description: `Tax charged on each invoice's subtotal, as a fraction: "0.10" is 10% GST, "0.19" 19% VAT, "0" exempt. A change applies to every invoice issued after it, the month in progress included; issued invoices keep their rate.`,
+  })
+  @IsOptional()
+  @IsTaxRate()
+  taxRate?: string;
 }
 
 export class CustomerListQuery extends PageQuery {

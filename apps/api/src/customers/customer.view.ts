@@ -5,6 +5,7 @@ export class CustomerView {
   @ApiProperty() name: string;
   @ApiPropertyOptional({ nullable: true, type: String }) contactEmail: string | null;
   @ApiProperty({ enum: ['active', 'suspended'] }) status: string;
+  @ApiProperty({ example: '0.10', description: 'Tax on each invoice\'s subtotal, as a decimal fraction (0 <= rate < 1)' }) taxRate: string;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 }

@@ -1,15 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FieldProblem, InvalidInputError } from '@carve/core';
-import type { CreatePoolInput } from '@carve/pools';
+import { POOL_BILLING_MODES, type CreatePoolInput, type PoolBillingMode } from '@carve/pools';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { PageQuery } from '../http/page-query.dto';
 import { MAX_SIZES } from './pool-sizes.dto';
 import { IsDisplayName } from '../http/text-validators';
+import { IsPrice } from '../billing/billing-validators';
 
 const POOL_KINDS = ['shared', 'dedicated'] as const;
 const POOL_NAME = /^[A-Za-z0-9]([A-Za-z0-9 ._-]{0,61}[A-Za-z0-9])?$/;
 const POOL_NAME_MESSAGE = 'must be 1-63 letters, digits, spaces, dots, dashes or underscores, starting and ending with a letter or digit';
 const isShared = (o: { kind?: string }) => o.kind === 'shared';
+const BILLING_DESCRIPTION =
+  'Shared pools only. transfer: the monthly transfer allowance (transferGB) and GB sent beyond it; p95: the 95th percentile of the pool\'s 5-minute bandwidth instead. ' +
+  'The invoice run reads it when it bills a month, so a change applies to the whole of the next invoice (the month in progress), not from the moment it is made.';
 
 export class CreatePoolDto {
   @ApiProperty({ example: 'production' })
@@ -50,6 +54,11 @@ export class CreatePoolDto {
   @Max(MAX_SIZES.transferGB)
   transferGB?: number;
 
+  @ApiPropertyOptional({ enum: POOL_BILLING_MODES, default: 'transfer', description: BILLING_DESCRIPTION })
+  @IsOptional()
+  @IsIn(POOL_BILLING_MODES)
+  billing?: PoolBillingMode;
+
   @ApiPropertyOptional({ description: 'Dedicated pools only (required): a host dedicated to the customer' })
   @ValidateIf((o: { kind?: string }) => o.kind === 'dedicated')
   @IsUUID()
@@ -68,11 +77,12 @@ export function toCreatePoolInput(dto: CreatePoolDto): CreatePoolInput {
     const stray: FieldProblem[] = (['memoryMiB', 'vcpus', 'diskGiB', 'transferGB'] as const)
       .filter((f) => dto[f] !== undefined)
       .map((field) => ({ field, message: "is not a field of a dedicated pool: its size is the host's capacity" }));
+    if (dto.billing !== undefined) stray.push({ field: 'billing', message: 'is not a field of a dedicated pool: it is billed its monthlyPrice' });
     if (stray.length > 0) throw new InvalidInputError(stray);
     return { ...base, kind: 'dedicated', hostId: dto.hostId! };
   }
   if (dto.hostId !== undefined) throw new InvalidInputError([{ field: 'hostId', message: 'is not a field of a shared pool' }]);
-  return { ...base, kind: 'shared', memoryMiB: dto.memoryMiB!, vcpus: dto.vcpus!, diskGiB: dto.diskGiB!, transferGB: dto.transferGB! };
+  return { ...base, kind: 'shared', memoryMiB: dto.memoryMiB!, vcpus: dto.vcpus!, diskGiB: dto.diskGiB!, transferGB: dto.transferGB!, ...(dto.billing !== undefined ? { billing: dto.billing } : {}) };
 }
 
 export class UpdatePoolDto {
@@ -110,6 +120,23 @@ export class UpdatePoolDto {
   @Min(0)
   @Max(MAX_SIZES.transferGB)
   transferGB?: number;
+
+  @ApiPropertyOptional({ enum: POOL_BILLING_MODES, description: BILLING_DESCRIPTION })
+  @IsOptional()
+  @IsIn(POOL_BILLING_MODES)
+  billing?: PoolBillingMode;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: '120.00',
+    description:
+      "Dedicated pools only, operators only: the monthly rent, a decimal string in major units of the price book's currency, prorated to the second like every recurring charge. " +
+      'null (the default, also for a dedicated pool a customer creates) means the rent is not billed. Read when a month is invoiced: a change applies to the whole of the next invoice.',
+  })
+  @IsOptional()
+  @IsPrice()
+  monthlyPrice?: string | null;
 }
 
 export class PoolListQuery extends PageQuery {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { TransferFigures } from '@carve/metering';
 import { SERVER_STATES } from '@carve/servers';
-import type { Pool, PoolDetail, PoolServer, PoolSizeChange } from '@carve/pools';
+import { POOL_BILLING_MODES, type Pool, type PoolBillingMode, type PoolDetail, type PoolServer, type PoolSizeChange } from '@carve/pools';
 
 export class PoolResourceView {
   @ApiProperty() size: number;
@@ -19,6 +19,10 @@ export class PoolView {
   @ApiProperty({ type: PoolResourceView }) vcpus: PoolResourceView;
   @ApiProperty({ type: PoolResourceView }) diskGiB: PoolResourceView;
   @ApiProperty({ description: 'Monthly transfer shared by all servers of the pool, GB' }) transferGB: number;
+  @ApiProperty({ enum: POOL_BILLING_MODES, nullable: true, type: String, description: "Shared pools: transfer (allowance and overage) or p95 (95th percentile bandwidth). Null for dedicated pools, billed their monthlyPrice" })
+  billing: PoolBillingMode | null;
+  @ApiProperty({ nullable: true, type: String, example: '120.00', description: "Dedicated pools: the monthly rent in major units of the price book's currency; null: not billed (and always for shared pools)" })
+  monthlyPrice: string | null;
   @ApiProperty() serverCount: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -35,6 +39,8 @@ export class PoolView {
       vcpus: resource(p.vcpus, p.allocatedVcpus),
       diskGiB: resource(p.diskGiB, p.allocatedDiskGiB),
       transferGB: p.transferGB,
+      billing: p.kind === 'shared' ? p.billing : null,
+      monthlyPrice: p.kind === 'dedicated' ? p.monthlyPrice : null,
       serverCount: p.serverCount,
       createdAt: p.createdAt,
       updatedAt: p.updatedAt,

@@ -21,7 +21,12 @@ export class PoolsController {
 
   @Post()
   @WriteRoute(409)
-  @ApiCreatedResponse({ type: PoolView, description: 'Shared: within the account ceiling (409 pool_ceiling_exceeded). Dedicated: the whole capacity of an active host dedicated to the customer.' })
+  @ApiCreatedResponse({
+    type: PoolView,
+    description:
+      'Shared: within the account ceiling (409 pool_ceiling_exceeded), billed by transfer unless billing says p95. ' +
+      "Dedicated: the whole capacity of an active host dedicated to the customer; its rent is not billed until the operator sets its monthlyPrice (PATCH).",
+  })
   async create(@CurrentActor() actor: Actor, @Body() body: CreatePoolDto): Promise<PoolView> {
     return PoolView.of(await this.pools.create(actor, toCreatePoolInput(body)));
   }
@@ -51,9 +56,14 @@ export class PoolsController {
 
   @Patch(':id')
   @WriteRoute(404, 409)
-  @ApiOkResponse({ type: PoolView, description: 'Resizes a shared pool within the ceiling and never below what servers use (409 pool_ceiling_exceeded, pool_below_allocation, dedicated_pool_fixed_size)' })
+  @ApiOkResponse({
+    type: PoolView,
+    description:
+      'Renames; resizes a shared pool within the ceiling and never below what servers use (409 pool_ceiling_exceeded, pool_below_allocation, dedicated_pool_fixed_size); ' +
+      "sets how it is billed: billing (shared pools) or monthlyPrice (dedicated pools, operators only). A billing change applies to the whole of the next invoice, the month in progress included.",
+  })
   async update(@CurrentActor() actor: Actor, @UuidParam() id: string, @Body() body: UpdatePoolDto): Promise<PoolView> {
-    return PoolView.of(await this.pools.update(actor, id, rejectNulls(body, [])));
+    return PoolView.of(await this.pools.update(actor, id, rejectNulls(body, ['monthlyPrice'])));
   }
 
   @Delete(':id')

@@ -24,7 +24,7 @@ export class CustomerRepository {
     return query.getMany();
   }
 
-  async insert(customer: Pick<Customer, 'name' | 'contactEmail'>, manager: EntityManager): Promise<Customer> {
+  async insert(customer: Pick<Customer, 'name' | 'contactEmail' | 'taxRate'>, manager: EntityManager): Promise<Customer> {
     const repo = manager.getRepository(Customer);
     return repo.save(repo.create({ ...customer, status: 'active' }));
   }

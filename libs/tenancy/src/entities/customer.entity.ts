@@ -17,6 +17,10 @@ export class Customer {
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status: CustomerStatus;
 
+  /** Charged on each invoice's subtotal, as a fraction (0 <= rate < 1): "0.10" is 10% GST. A decimal string, as PostgreSQL's numeric keeps it. */
+  @Column({ type: 'numeric', name: 'tax_rate', default: 0 })
+  taxRate: string;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 
