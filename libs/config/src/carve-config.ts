@@ -50,6 +50,12 @@ export class CarveConfig {
   readonly meteringHostsAtOnce: number;
   /** How long each resolution of usage is kept: raw spans, 5-minute and hourly rollups (daily ones forever). */
   readonly meteringRetention: { rawHours: number; fiveMinuteDays: number; hourlyMonths: number };
+  /** IANA zone whose calendar months are the billing periods (UTC by default). */
+  readonly billingTimeZone: string;
+  /** How long after a period ends the scheduled invoice run waits for late readings. */
+  readonly billingCollectionWindowMinutes: number;
+  /** The operator as invoices name it. */
+  readonly operatorName: string;
 
   constructor(values: Omit<CarveConfig, never>) {
     Object.assign(this, values);
@@ -92,12 +98,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalSeconds: read.integer('RECONCILE_INTERVAL_SECONDS', 60, 0, 86_400),
     meteringIntervalSeconds: read.integer('METERING_INTERVAL_SECONDS', 60, 0, 3600),
     meteringHostsAtOnce: read.integer('METERING_HOSTS_AT_ONCE', 64, 1, 1024),
+    billingTimeZone: read.matching('BILLING_TIME_ZONE', /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/, 'an IANA time zone such as UTC or Australia/Melbourne') ?? 'UTC',
+    billingCollectionWindowMinutes: read.integer('BILLING_COLLECTION_WINDOW_MINUTES', 120, 0, 10_080),
+    operatorName: read.optionalString('OPERATOR_NAME') ?? 'carve hosting',
     meteringRetention: {
       rawHours: read.integer('METERING_RAW_RETENTION_HOURS', 48, 1, 24 * 90),
       fiveMinuteDays: read.integer('METERING_5M_RETENTION_DAYS', 35, 1, 3650),
       hourlyMonths: read.integer('METERING_1H_RETENTION_MONTHS', 13, 1, 1200),
     },
   });
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.billingTimeZone });
+  } catch {
+    read.problems.push({ variable: 'BILLING_TIME_ZONE', expected: 'an IANA time zone such as UTC or Australia/Melbourne', received: config.billingTimeZone });
+  }
   if (config.meteringIntervalSeconds > 0 && config.meteringIntervalSeconds < 10) {
     read.problems.push({
       variable: 'METERING_INTERVAL_SECONDS',

@@ -16,3 +16,4 @@ export * from './query/usage-graphs.service';
 export * from './query/host-cpu';
 export * from './graphs';
 export * from './transfer';
+export * from './billing/billed-usage.reader';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DriftFindingsModule } from '@carve/reconciliation';
 import { ServersModule } from '@carve/servers';
+import { BilledUsageReader } from './billing/billed-usage.reader';
 import { UsageIngest } from './ingest/usage-ingest.service';
 import { HostCpuSummary } from './query/host-cpu';
 import { UsageGraphs } from './query/usage-graphs.service';
@@ -15,7 +16,7 @@ import { UsageStore } from './storage/usage-store';
  */
 @Module({
   imports: [ServersModule, DriftFindingsModule],
-  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary],
-  exports: [MeteringPartitions, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, ServersModule, DriftFindingsModule],
+  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader],
+  exports: [MeteringPartitions, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, ServersModule, DriftFindingsModule],
 })
 export class MeteringModule {}

@@ -11,3 +11,4 @@ export * from './pool-ceiling.service';
 export * from './dedicated-pool-size';
 export * from './pool-allocator';
 export * from './pools.module';
+export * from './billed-pools';

@@ -1,3 +1,4 @@
+import { BilledPools } from './billed-pools';
 import { Module } from '@nestjs/common';
 import { InventoryModule } from '@carve/inventory';
 import { DedicatedPoolSizer } from './dedicated-pool-size';
@@ -10,7 +11,7 @@ import { PoolService } from './pool.service';
 /** Pools and ceilings for the API, and PoolAllocator for whoever orders, resizes and deletes servers. */
 @Module({
   imports: [InventoryModule],
-  providers: [PoolRepository, PoolCeilingRepository, PoolService, PoolCeilingService, DedicatedPoolSizer, PoolAllocator],
-  exports: [PoolService, PoolCeilingService, PoolAllocator, DedicatedPoolSizer],
+  providers: [PoolRepository, PoolCeilingRepository, PoolService, PoolCeilingService, DedicatedPoolSizer, PoolAllocator, BilledPools],
+  exports: [PoolService, PoolCeilingService, PoolAllocator, DedicatedPoolSizer, BilledPools],
 })
 export class PoolsModule {}

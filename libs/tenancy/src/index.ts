@@ -4,6 +4,7 @@ export * from './auth/auth.guard';
 export * from './auth/request-authenticator';
 export * from './bootstrap-operator';
 export * from './customers/customer.service';
+export * from './customers/billed-customers';
 export * from './entities/api-token.entity';
 export * from './entities/customer.entity';
 export * from './entities/user.entity';

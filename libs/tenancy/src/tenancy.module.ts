@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RequestAuthenticator } from './auth/request-authenticator';
+import { BilledCustomers } from './customers/billed-customers';
 import { CustomerRepository } from './customers/customer.repository';
 import { CustomerService } from './customers/customer.service';
 import { ApiTokenRepository } from './tokens/api-token.repository';
@@ -8,7 +9,7 @@ import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
 @Module({
-  providers: [RequestAuthenticator, CustomerRepository, CustomerService, ApiTokenRepository, TokenService, UserRepository, UserService],
-  exports: [RequestAuthenticator, CustomerService, TokenService, UserService],
+  providers: [RequestAuthenticator, BilledCustomers, CustomerRepository, CustomerService, ApiTokenRepository, TokenService, UserRepository, UserService],
+  exports: [RequestAuthenticator, BilledCustomers, CustomerService, TokenService, UserService],
 })
 export class TenancyModule {}

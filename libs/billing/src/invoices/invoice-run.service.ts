@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CarveConfig } from '@carve/config';
+import { Clock, ConflictError, InvalidInputError } from '@carve/core';
+import { DataSource } from 'typeorm';
+import { PriceBook } from '../price-book/price-book.service';
+import { BillingPeriod, billingPeriod } from '../rules/billing-period';
+import type { ComputedInvoice, ComputedLine } from '../rules/invoice-rules';
+import { computeOrExplain } from './compute-or-explain';
+import type { PriceVersion } from '../rules/price-versions';
+import { Rational } from '../rules/rational';
+import { BillingInputs } from './billing-inputs';
+import { InvoiceLineRow, InvoiceRepository, InvoiceRow } from './invoice.repository';
+import { lateUsageAdjustments } from './late-usage-adjustments';
+
+export interface InvoiceRunResult {
+  runId: string;
+  period: string;
+  timeZone: string;
+  status: 'finished';
+  /** Every final invoice of the period, in number order: the same list however often the run is asked for. */
+  invoices: InvoiceRow[];
+  /** Invoices this call issued (0 when the period was already invoiced). */
+  issued: number;
+}
+
+export const USAGE_KINDS = ['cpu-overage', 'io-overage', 'transfer-overage', 'bandwidth-p95'] as const;
+
+/** A computed line as stored: exact quantity and price, the period it belongs to. */
+export function toLineRow(line: ComputedLine, n: number, period: string, adjustment = false): InvoiceLineRow {
+  return {
+    n,
+    subjectId: line.subjectId,
+    subjectName: line.subjectName,
+    kind: line.kind,
+    priceVersionId: line.priceVersionId,
+    quantity: line.quantity.toFixed(12),
+    unit: line.unit,
+    unitPrice: line.unitPrice.toFixed(12),
+    amountMinor: line.amountMinor,
+    period,
+    adjustment,
+    sources: line.sources,
+  };
+}
+
+function lockKey(period: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${createHash('sha256').update(`carve:invoice-run:${period}`).digest('hex').slice(0, 16)}`)).toString();
+}
+
+/**
+ * The monthly invoice run. One run per period at a time (a PostgreSQL advisory lock: a
+ * second run waits, then finds the work done); each customer's invoice is computed,
+ * stored as a draft and finalised with the next number in one transaction, so a run
+ * killed halfway and run again issues each invoice exactly once with no gap in the numbers.
+ */
+@Injectable()
+export class InvoiceRuns {
+  private readonly logger = new Logger('billing');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CarveConfig) private readonly config: CarveConfig,
+    private readonly inputs: BillingInputs,
+    private readonly invoices: InvoiceRepository,
+    private readonly priceBook: PriceBook,
+    private readonly clock: Clock,
+  ) {}
+
+  periodOf(month: string): BillingPeriod {
+    try {
+      return billingPeriod(month, this.config.billingTimeZone);
+    } catch (error) {
+      throw new InvalidInputError([{ field: 'period', message: (error as Error).message }]);
+    }
+  }
+
+  async run(month: string, trigger: 'scheduled' | 'api' | 'replay'): Promise<InvoiceRunResult> {
+    const period = this.periodOf(month);
+    if (this.clock.now().getTime() < period.end) {
+      throw new ConflictError('period_not_over', `${month} (${period.timeZone}) has not ended yet; GET /v1/invoices/preview estimates it so far.`, { period: month });
+    }
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock($1::bigint)`, [lockKey(month)]);
+      try {
+        return await this.runLocked(period, trigger);
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock($1::bigint)`, [lockKey(month)]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async runLocked(period: BillingPeriod, trigger: string): Promise<InvoiceRunResult> {
+    const [run] = await this.db.query(
+      `INSERT INTO invoice_runs (period, time_zone, status, trigger) VALUES ($1, $2, 'running', $3)
+       ON CONFLICT (period) DO UPDATE SET status = CASE WHEN invoice_runs.status = 'finished' THEN 'finished' ELSE 'running' END, error = NULL
+       RETURNING id, status`,
+      [period.month, period.timeZone, trigger],
+    );
+    let issued = 0;
+    if (run.status !== 'finished') {
+      try {
+        const prices = await this.priceBook.versions();
+        const customers = await this.inputs.customersOf(period);
+        this.logger.log(`invoice run ${period.month} (${period.timeZone}): ${customers.length} customers`);
+        for (const [index, customerId] of customers.entries()) {
+          if (await this.issue(customerId, period, prices, run.id)) issued += 1;
+          if ((index + 1) % 500 === 0) this.logger.log(`invoice run ${period.month}: ${index + 1}/${customers.length} customers, ${issued} issued`);
+        }
+        await this.db.query(`UPDATE invoice_runs SET status = 'finished', finished_at = now(), invoices = (SELECT count(*) FROM invoices WHERE period = $1 AND status = 'final') WHERE id = $2`, [period.month, run.id]);
+      } catch (error) {
+        await this.db.query(`UPDATE invoice_runs SET status = 'failed', error = $2 WHERE id = $1`, [run.id, (error as Error).message]);
+        throw error;
+      }
+    }
+    return { runId: run.id, period: period.month, timeZone: period.timeZone, status: 'finished', invoices: await this.invoices.finalOfPeriod(period.month), issued };
+  }
+
+  /** Computes, drafts and finalises one customer's invoice unless it exists; true when it issued one. */
+  private async issue(customerId: string, period: BillingPeriod, prices: PriceVersion[], runId: string): Promise<boolean> {
+    const { input } = await this.inputs.forCustomer(customerId, period, prices);
+    const computed = computeOrExplain(input);
+    const adjustments = await lateUsageAdjustments(this.inputs, this.invoices, customerId, period, prices);
+    const lines = [...computed.lines.map((l, i) => toLineRow(l, i + 1, period.month)), ...adjustments.map((a, i) => ({ ...a, n: computed.lines.length + i + 1 }))];
+    if (lines.length === 0) return false;
+    const totals = totalsOf(computed, lines);
+    return this.invoices.transaction(async (manager) => {
+      const existing = await this.invoices.forCustomerPeriod(manager, customerId, period.month);
+      if (existing?.status === 'final') return false;
+      if (existing) await this.invoices.deleteDraft(manager, existing.id);
+      const id = await this.invoices.insertDraft(
+        manager,
+        {
+          customerId,
+          period: period.month,
+          timeZone: period.timeZone,
+          periodStart: new Date(period.start),
+          periodEnd: new Date(period.end),
+          currency: computed.currency,
+          taxRate: input.taxRate,
+          subtotalMinor: totals.subtotalMinor,
+          taxMinor: totals.taxMinor,
+          totalMinor: totals.totalMinor,
+          runId,
+        },
+        lines,
+      );
+      await this.invoices.finalise(manager, id, this.clock.now());
+      return true;
+    });
+  }
+}
+
+/** Subtotal over every line (adjustments included), tax rounded half up once on it. */
+function totalsOf(computed: ComputedInvoice, lines: readonly InvoiceLineRow[]): { subtotalMinor: bigint; taxMinor: bigint; totalMinor: bigint } {
+  const subtotalMinor = lines.reduce((sum, l) => sum + l.amountMinor, 0n);
+  const taxMinor = Rational.of(subtotalMinor).mul(computed.taxRate).roundToUnits(0);
+  return { subtotalMinor, taxMinor, totalMinor: subtotalMinor + taxMinor };
+}

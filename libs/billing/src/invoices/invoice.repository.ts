@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PageRequest } from '@carve/core';
+import { TenantScope } from '@carve/tenancy';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface InvoiceLineRow {
+  n: number;
+  subjectId: string | null;
+  subjectName: string;
+  kind: string;
+  priceVersionId: string | null;
+  /** Exact decimal strings. */
+  quantity: string;
+  unit: string;
+  unitPrice: string;
+  amountMinor: bigint;
+  /** The period the line belongs to: the invoice's, or an earlier one for an adjustment. */
+  period: string;
+  adjustment: boolean;
+  sources: unknown;
+}
+
+export interface InvoiceRow {
+  id: string;
+  number: string | null;
+  customerId: string;
+  period: string;
+  timeZone: string;
+  periodStart: Date;
+  periodEnd: Date;
+  currency: string;
+  taxRate: string;
+  subtotalMinor: bigint;
+  taxMinor: bigint;
+  totalMinor: bigint;
+  status: 'draft' | 'final';
+  runId: string | null;
+  createdAt: Date;
+  issuedAt: Date | null;
+}
+
+export type NewInvoice = Omit<InvoiceRow, 'id' | 'number' | 'status' | 'createdAt' | 'issuedAt'>;
+
+/** The customer a scope is limited to; null for the operator, who sees all. */
+function scopedCustomer(scope: TenantScope): string | null {
+  return scope.kind === 'customer' ? scope.customerId : null;
+}
+
+function toInvoice(r: Record<string, unknown>): InvoiceRow {
+  return {
+    id: r.id as string,
+    number: (r.number as string | null) ?? null,
+    customerId: r.customer_id as string,
+    period: r.period as string,
+    timeZone: r.time_zone as string,
+    periodStart: new Date(r.period_start as Date),
+    periodEnd: new Date(r.period_end as Date),
+    currency: String(r.currency),
+    taxRate: String(r.tax_rate),
+    subtotalMinor: BigInt(r.subtotal_minor as string),
+    taxMinor: BigInt(r.tax_minor as string),
+    totalMinor: BigInt(r.total_minor as string),
+    status: r.status as InvoiceRow['status'],
+    runId: (r.run_id as string | null) ?? null,
+    createdAt: new Date(r.created_at as Date),
+    issuedAt: r.issued_at ? new Date(r.issued_at as Date) : null,
+  };
+}
+
+function toLine(r: Record<string, unknown>): InvoiceLineRow {
+  return {
+    n: Number(r.n),
+    subjectId: (r.subject_id as string | null) ?? null,
+    subjectName: r.subject_name as string,
+    kind: r.kind as string,
+    priceVersionId: (r.price_version_id as string | null) ?? null,
+    quantity: String(r.quantity),
+    unit: r.unit as string,
+    unitPrice: String(r.unit_price),
+    amountMinor: BigInt(r.amount_minor as string),
+    period: r.period as string,
+    adjustment: Boolean(r.adjustment),
+    sources: r.sources,
+  };
+}
+
+const SELECT = `SELECT id, number, customer_id, period, time_zone, period_start, period_end, currency, tax_rate::text AS tax_rate,
+  subtotal_minor::text AS subtotal_minor, tax_minor::text AS tax_minor, total_minor::text AS total_minor, status, run_id, created_at, issued_at FROM invoices`;
+
+/**
+ * Invoices and their lines. Customer-facing reads take a TenantScope; the run works by
+ * customer id. Numbers come from one gapless sequence row, taken in the transaction that
+ * finalises the invoice, so a rolled-back finalisation leaves no hole.
+ */
+@Injectable()
+export class InvoiceRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async forCustomerPeriod(manager: EntityManager, customerId: string, period: string): Promise<InvoiceRow | undefined> {
+    const [row] = await manager.query(`${SELECT} WHERE customer_id = $1 AND period = $2 FOR UPDATE`, [customerId, period]);
+    return row ? toInvoice(row) : undefined;
+  }
+
+  async deleteDraft(manager: EntityManager, id: string): Promise<void> {
+    await manager.query(`DELETE FROM invoices WHERE id = $1 AND status = 'draft'`, [id]);
+  }
+
+  async insertDraft(manager: EntityManager, invoice: NewInvoice, lines: readonly InvoiceLineRow[]): Promise<string> {
+    const [{ id }] = await manager.query(
+      `INSERT INTO invoices (customer_id, period, time_zone, period_start, period_end, currency, tax_rate, subtotal_minor, tax_minor, total_minor, status, run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11) RETURNING id`,
+      [invoice.customerId, invoice.period, invoice.timeZone, invoice.periodStart, invoice.periodEnd, invoice.currency, invoice.taxRate, String(invoice.subtotalMinor), String(invoice.taxMinor), String(invoice.totalMinor), invoice.runId],
+    );
+    if (lines.length > 0) {
+      await manager.query(
+        `INSERT INTO invoice_lines (invoice_id, n, subject_id, subject_name, kind, price_version_id, quantity, unit, unit_price, amount_minor, period, adjustment, sources)
+         SELECT $1, * FROM unnest($2::int[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::numeric[], $8::text[], $9::numeric[], $10::bigint[], $11::text[], $12::bool[], $13::jsonb[])`,
+        [
+          id,
+          lines.map((l) => l.n),
+          lines.map((l) => l.subjectId),
+          lines.map((l) => l.subjectName),
+          lines.map((l) => l.kind),
+          lines.map((l) => l.priceVersionId),
+          lines.map((l) => l.quantity),
+          lines.map((l) => l.unit),
+          lines.map((l) => l.unitPrice),
+          lines.map((l) => String(l.amountMinor)),
+          lines.map((l) => l.period),
+          lines.map((l) => l.adjustment),
+          lines.map((l) => JSON.stringify(l.sources)),
+        ],
+      );
+    }
+    return id;
+  }
+
+  /** Gives the draft the next number and makes it final, in the caller's transaction. */
+  async finalise(manager: EntityManager, id: string, issuedAt: Date): Promise<InvoiceRow> {
+    const [[{ value }]] = await manager.query(`UPDATE billing_sequences SET next_value = next_value + 1 WHERE name = 'invoice' RETURNING next_value - 1 AS value`);
+    const number = `INV-${issuedAt.getUTCFullYear()}-${String(value).padStart(6, '0')}`;
+    const [[row]] = await manager.query(`UPDATE invoices SET status = 'final', number = $2, sequence = $3, issued_at = $4 WHERE id = $1 AND status = 'draft' RETURNING *, tax_rate::text AS tax_rate`, [id, number, value, issuedAt]);
+    return toInvoice(row);
+  }
+
+  async finalOfPeriod(period: string): Promise<InvoiceRow[]> {
+    return (await this.db.query(`${SELECT} WHERE period = $1 AND status = 'final' ORDER BY sequence`, [period])).map(toInvoice);
+  }
+
+  async lines(invoiceIds: readonly string[]): Promise<Map<string, InvoiceLineRow[]>> {
+    const out = new Map<string, InvoiceLineRow[]>(invoiceIds.map((id) => [id, []]));
+    if (invoiceIds.length === 0) return out;
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT invoice_id, n, subject_id, subject_name, kind, price_version_id, quantity::text AS quantity, unit, unit_price::text AS unit_price,
+              amount_minor::text AS amount_minor, period, adjustment, sources FROM invoice_lines WHERE invoice_id = ANY($1::uuid[]) ORDER BY invoice_id, n`,
+      [[...invoiceIds]],
+    );
+    for (const r of rows) out.get(r.invoice_id as string)!.push(toLine(r));
+    return out;
+  }
+
+  /** Every line billed so far for a customer's period (its invoice and adjustments on later ones). */
+  async billedFor(customerId: string, period: string): Promise<InvoiceLineRow[]> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT l.n, l.subject_id, l.subject_name, l.kind, l.price_version_id, l.quantity::text AS quantity, l.unit, l.unit_price::text AS unit_price,
+              l.amount_minor::text AS amount_minor, l.period, l.adjustment, l.sources
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+        WHERE i.customer_id = $1 AND i.status = 'final' AND l.period = $2`,
+      [customerId, period],
+    );
+    return rows.map(toLine);
+  }
+
+  async findInScope(scope: TenantScope, id: string): Promise<InvoiceRow | undefined> {
+    const [row] = await this.db.query(`${SELECT} WHERE id = $1 AND status = 'final' AND ($2::uuid IS NULL OR customer_id = $2)`, [id, scopedCustomer(scope)]);
+    return row ? toInvoice(row) : undefined;
+  }
+
+  /** Newest first, keyset by (issued_at, id): the page cursor's time is the issue time. Returns up to limit + 1 rows. */
+  async list(scope: TenantScope, page: PageRequest, filter: { customerId?: string; period?: string } = {}): Promise<InvoiceRow[]> {
+    const after = page.after ? { issuedAt: page.after.createdAt, id: page.after.id } : undefined;
+    const limit = page.limit + 1;
+    const rows = await this.db.query(
+      `${SELECT} WHERE status = 'final' AND ($1::uuid IS NULL OR customer_id = $1) AND ($2::uuid IS NULL OR customer_id = $2) AND ($3::text IS NULL OR period = $3)
+         AND ($4::timestamptz IS NULL OR (issued_at, id) < ($4, $5::uuid))
+       ORDER BY issued_at DESC, id DESC LIMIT $6`,
+      [scopedCustomer(scope), filter.customerId ?? null, filter.period ?? null, after?.issuedAt ?? null, after?.id ?? null, limit],
+    );
+    return rows.map(toInvoice);
+  }
+}
