@@ -13,7 +13,6 @@ import { CustomersController } from './customers/customers.controller';
 import { OwnCustomerController } from './customers/own-customer.controller';
 import { EventsApiModule } from './events/events-api.module';
 import { MeteringApiModule } from './metering/metering-api.module';
-import { InvoicesApiModule } from './invoices/invoices-api.module';
 import { HealthController } from './health/health.controller';
 import { HostsController } from './hosts/hosts.controller';
 import { ImagesApiModule } from './images/images-api.module';
@@ -46,7 +45,6 @@ export class ApiModule {
         AuditApiModule,
         ReconciliationApiModule,
         MeteringApiModule,
-        InvoicesApiModule,
         EventsApiModule,
         BillingApiModule,
       ],

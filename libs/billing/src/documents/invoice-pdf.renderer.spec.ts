@@ -56,7 +56,9 @@ function invoice(count: number, pool = (n: number) => `web-${n}`): InvoiceDocume
  * read the way a viewer would: pdfkit writes Helvetica text as WinAnsi hex strings in TJ arrays,
  * split only by kerning.
  */
-const winAnsi = new TextDecoder('windows-1252');
+// WinAnsi is Latin-1 but for 0x80-0x9F (Node's TextDecoder reads windows-1252 as Latin-1).
+const WIN_ANSI_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const winAnsi = { decode: (bytes: Buffer) => [...bytes].map((b) => (b >= 0x80 && b <= 0x9f ? WIN_ANSI_HIGH[b - 0x80]! : String.fromCharCode(b))).join('') };
 
 function pdfPages(pdf: Buffer): string[][] {
   const raw = pdf.toString('latin1');
