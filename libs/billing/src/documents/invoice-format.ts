@@ -1,4 +1,5 @@
 // How invoices show numbers, money, rates and dates, the same in the PDF and the HTML page.
+import { minorUnitDigits } from '../rules/currency';
 import { assertDecimal } from './invoice-document';
 
 function group(whole: string): string {
@@ -16,6 +17,14 @@ export function formatDecimal(value: string): string {
 /** "AUD 1,115.83", "JPY 1,200", "AUD -4.10". */
 export function formatMoney(amount: string, currency: string): string {
   return `${currency} ${formatDecimal(amount)}`;
+}
+
+/** A unit price has any precision, but is shown with at least the currency's digits: "5" -> "AUD 5.00", "0.015" -> "AUD 0.015". */
+export function formatUnitPrice(price: string, currency: string): string {
+  assertDecimal(price, 'unitPrice');
+  const [whole, fraction = ''] = price.split('.');
+  const padded = fraction.padEnd(minorUnitDigits(currency), '0');
+  return formatMoney(padded ? `${whole}.${padded}` : whole!, currency);
 }
 
 /** "2.5" GiB-month -> "2.5 GiB-month". */

@@ -1,5 +1,5 @@
 import { assertInvoiceDocument, InvoiceDocument, lineKindLabel } from './invoice-document';
-import { formatDate, formatMoney, formatMonth, formatPercent, formatPeriodDays, formatQuantity } from './invoice-format';
+import { formatDate, formatMoney, formatMonth, formatPercent, formatPeriodDays, formatQuantity, formatUnitPrice } from './invoice-format';
 
 /** Every piece of text that reaches the page goes through here, attributes included. */
 export function escapeHtml(text: string): string {
@@ -47,7 +47,7 @@ export function renderInvoiceHtml(doc: InvoiceDocument): string {
         <td>${e(line.pool)}</td>
         <td>${e(lineKindLabel(line.kind))}${line.adjustment ? `<span class="adjustment">adjustment for ${e(line.period)}</span>` : ''}</td>
         <td class="num">${e(formatQuantity(line.quantity, line.unit))}</td>
-        <td class="num">${money(line.unitPrice)}</td>
+        <td class="num">${e(formatUnitPrice(line.unitPrice, doc.currency))}</td>
         <td class="num">${money(line.amount)}</td>
       </tr>`,
   );

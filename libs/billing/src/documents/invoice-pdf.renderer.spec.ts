@@ -30,7 +30,7 @@ function invoice(count: number, pool = (n: number) => `web-${n}`): InvoiceDocume
     const kind = LINE_KINDS[(n - 1) % LINE_KINDS.length]!;
     const amount = 10000n + BigInt(n) * 13737n;
     subtotal += amount;
-    lines.push({ n, pool: pool(n), kind, period: n % 7 === 0 ? '2026-09' : '2026-10', adjustment: n % 7 === 0, quantity: '2.5', unit: UNITS[kind], unitPrice: '4.00', amount: cents(amount) });
+    lines.push({ n, pool: pool(n), kind, period: n % 7 === 0 ? '2026-09' : '2026-10', adjustment: n % 7 === 0, quantity: '2.5', unit: UNITS[kind], unitPrice: '4', amount: cents(amount) });
   }
   const tax = subtotal / 10n;
   return {

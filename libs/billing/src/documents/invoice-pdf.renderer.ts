@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { assertInvoiceDocument, InvoiceDocument, InvoiceDocumentLine, lineKindLabel } from './invoice-document';
-import { formatDate, formatMoney, formatMonth, formatPercent, formatPeriodDays, formatQuantity } from './invoice-format';
+import { formatDate, formatMoney, formatMonth, formatPercent, formatPeriodDays, formatQuantity, formatUnitPrice } from './invoice-format';
 
 type Pdf = PDFKit.PDFDocument;
 type FontName = 'Helvetica' | 'Helvetica-Bold' | 'Helvetica-Oblique';
@@ -42,7 +42,7 @@ const COLUMNS: Column[] = [
     cell: (l) => [{ text: lineKindLabel(l.kind) }, ...(l.adjustment ? [{ text: `adjustment for ${l.period}`, font: 'Helvetica-Oblique' as const, size: 8, color: MUTED }] : [])],
   },
   { title: 'Quantity', width: 90, align: 'right', cell: (l) => [{ text: formatQuantity(l.quantity, l.unit) }] },
-  { title: 'Unit price', width: 66, align: 'right', cell: (l, d) => [{ text: formatMoney(l.unitPrice, d.currency) }] },
+  { title: 'Unit price', width: 66, align: 'right', cell: (l, d) => [{ text: formatUnitPrice(l.unitPrice, d.currency) }] },
   { title: 'Amount', width: CONTENT_WIDTH - 22 - 112 - 118 - 90 - 66, align: 'right', cell: (l, d) => [{ text: formatMoney(l.amount, d.currency) }] },
 ];
 
