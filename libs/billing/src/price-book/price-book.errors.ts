@@ -25,3 +25,25 @@ export class DuplicateEffectiveFromError extends ConflictError {
     });
   }
 }
+
+/**
+ * A version whose currency differs from the version before or after it in the book, taking
+ * effect where no billing period starts: the period around it would mix two currencies on
+ * one invoice. A currency changes only from the first instant of a period.
+ */
+export class CurrencyChangeMidPeriodError extends ConflictError {
+  constructor(input: { effectiveFrom: Date; currency: string; other: { effectiveFrom: Date; currency: string }; changeAt: Date; periodStart: Date; nextPeriodStart: Date; timeZone: string }) {
+    const { effectiveFrom, currency, other, changeAt, periodStart, nextPeriodStart, timeZone } = input;
+    super(
+      'currency_change_mid_period',
+      `A price version in ${currency} effective from ${effectiveFrom.toISOString()} would switch from ${other.currency} (the version effective from ${other.effectiveFrom.toISOString()}) at ${changeAt.toISOString()}, ` +
+        `which is not the start of a billing period in ${timeZone}: that period's invoices would mix currencies. A currency changes only where a period starts, such as ${periodStart.toISOString()} or ${nextPeriodStart.toISOString()}.`,
+      {
+        fields: [{ field: 'effectiveFrom', message: `changes the currency from ${other.currency} to ${currency} at ${changeAt.toISOString()}, inside a billing period (${timeZone}); a currency changes only at a period's start` }],
+        timeZone,
+        periodStart: periodStart.toISOString(),
+        nextPeriodStart: nextPeriodStart.toISOString(),
+      },
+    );
+  }
+}

@@ -34,7 +34,7 @@ beforeAll(async () => {
   database = await createTestDatabase({ migrate: true });
   db = new DataSource(dataSourceOptions(database.url, ALL_ENTITIES, ALL_MIGRATIONS));
   await db.initialize();
-  book = new PriceBook(new PriceBookRepository(db));
+  book = new PriceBook(new PriceBookRepository(db), { billingTimeZone: 'UTC' });
 });
 afterAll(async () => {
   await db.destroy();
@@ -95,5 +95,31 @@ describe('PriceBook', () => {
     const results = await Promise.allSettled([book.create(operator, version('2030-01-01T00:00:00Z')), book.create(operator, version('2030-01-01T01:00:00+01:00', 'AUD'))]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'duplicate_effective_from', status: 409 } });
+  });
+
+  it('changes the currency only where a billing period starts, in the billing time zone', async () => {
+    // The book so far ends with EUR from 2030-01-01 (the race above); later versions stay after every other test's.
+    await book.create(operator, version('2031-01-01T00:00:00Z', 'EUR'));
+    await expect(book.create(operator, version('2031-01-15T00:00:00Z', 'AUD'))).rejects.toMatchObject({
+      status: 409,
+      code: 'currency_change_mid_period',
+      extensions: { fields: [{ field: 'effectiveFrom', message: expect.stringContaining('EUR to AUD') }], periodStart: '2031-01-01T00:00:00.000Z', nextPeriodStart: '2031-02-01T00:00:00.000Z' },
+    });
+    // The same currency mid-period is an ordinary price change.
+    await expect(book.create(operator, version('2031-01-15T00:00:00Z', 'EUR'))).resolves.toMatchObject({ currency: 'EUR' });
+    // From a period's first instant, the currency may change.
+    await expect(book.create(operator, version('2031-03-01T00:00:00Z', 'AUD'))).resolves.toMatchObject({ currency: 'AUD' });
+    // A version inserted before a later one in another currency must not leave that one's change mid-period: here AUD from 03-01 stays at a period start.
+    await expect(book.create(operator, version('2031-02-10T00:00:00Z', 'EUR'))).resolves.toMatchObject({ currency: 'EUR' });
+    await expect(book.create(operator, version('2031-02-20T00:00:00Z', 'JPY'))).rejects.toMatchObject({ code: 'currency_change_mid_period' });
+    const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM price_book_versions WHERE currency = 'JPY' AND effective_from > '2031-01-01'`);
+    expect(count).toBe(0);
+  });
+
+  it('reads period starts in its own zone: Melbourne months start at 13:00 or 14:00 UTC', async () => {
+    const melbourne = new PriceBook(new PriceBookRepository(db), { billingTimeZone: 'Australia/Melbourne' });
+    // AUD is in force from 2031-03-01Z (UTC book above); April starts in Melbourne at 2031-03-31T13:00Z (AEDT, +11).
+    await expect(melbourne.create(operator, version('2031-04-01T00:00:00Z', 'JPY'))).rejects.toMatchObject({ code: 'currency_change_mid_period', extensions: { timeZone: 'Australia/Melbourne' } });
+    await expect(melbourne.create(operator, version('2031-03-31T13:00:00Z', 'JPY'))).resolves.toMatchObject({ currency: 'JPY' });
   });
 });

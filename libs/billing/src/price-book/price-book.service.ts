@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CarveConfig } from '@carve/config';
 import { FieldProblem, ForbiddenError, InvalidInputError, NotFoundError } from '@carve/core';
 import { pgConstraint, pgErrorCode, PG_UNIQUE_VIOLATION } from '@carve/database';
 import type { Actor } from '@carve/tenancy';
 import { EntityManager } from 'typeorm';
-import { billingPeriod } from '../rules/billing-period';
+import { billingPeriod, monthContaining } from '../rules/billing-period';
 import { PRICE_KEYS, PriceKey, PriceVersion } from '../rules/price-versions';
 import { currencyProblem, parseInstant, priceProblem } from './billing-text';
-import { DuplicateEffectiveFromError, PeriodFinalisedError } from './price-book.errors';
+import { CurrencyChangeMidPeriodError, DuplicateEffectiveFromError, PeriodFinalisedError } from './price-book.errors';
 import { PriceBookRepository, StoredPriceVersion } from './price-book.repository';
 
 /** A new version as the operator writes it (the API body, a replay scenario's priceBook entry). */
@@ -37,10 +38,15 @@ const asRuleVersion = (v: StoredPriceVersion): PriceVersion => ({ id: v.id, effe
  * The operator's price book: versions effective from an instant, each in force until the
  * next one's. Versions are immutable; a later one replaces an earlier from its
  * effectiveFrom, and none may take effect before the end of a period with final invoices.
+ * A currency changes only from the first instant of a billing period (BILLING_TIME_ZONE),
+ * so every period is priced in one currency.
  */
 @Injectable()
 export class PriceBook {
-  constructor(private readonly book: PriceBookRepository) {}
+  constructor(
+    private readonly book: PriceBookRepository,
+    @Inject(CarveConfig) private readonly config: Pick<CarveConfig, 'billingTimeZone'>,
+  ) {}
 
   /** Oldest first, as the operator reads them. */
   list(): Promise<StoredPriceVersion[]> {
@@ -75,6 +81,7 @@ export class PriceBook {
       return await this.book.transaction(async (manager) => {
         await this.book.lockForNewVersion(manager);
         await this.refuseInFinalisedPeriod(manager, version.effectiveFrom);
+        this.refuseCurrencyChangeMidPeriod(await this.book.listIn(manager), version.effectiveFrom, version.currency);
         return this.book.insert(manager, { ...version, createdByUserId: actor.userId });
       });
     } catch (error) {
@@ -91,5 +98,28 @@ export class PriceBook {
       if (!latest || end > latest.end) latest = { period, timeZone, end };
     }
     if (latest && effectiveFrom.getTime() < latest.end) throw new PeriodFinalisedError(effectiveFrom, latest.period, latest.timeZone, new Date(latest.end));
+  }
+
+  /**
+   * The new version against its neighbours in the book: where the currency changes (from
+   * the version before to it, or from it to the version after) the change must fall on a
+   * period's first instant, else that period would be priced in two currencies.
+   */
+  private refuseCurrencyChangeMidPeriod(existing: readonly StoredPriceVersion[], effectiveFrom: Date, currency: string): void {
+    const at = effectiveFrom.getTime();
+    const before = existing.filter((v) => v.effectiveFrom.getTime() < at).at(-1);
+    const after = existing.find((v) => v.effectiveFrom.getTime() > at);
+    const timeZone = this.config.billingTimeZone;
+    const refuse = (other: StoredPriceVersion, changeAt: number) => {
+      const period = billingPeriod(monthContaining(changeAt, timeZone), timeZone);
+      throw new CurrencyChangeMidPeriodError({ effectiveFrom, currency, other, changeAt: new Date(changeAt), periodStart: new Date(period.start), nextPeriodStart: new Date(period.end), timeZone });
+    };
+    if (before && before.currency !== currency && !this.startsPeriod(at)) refuse(before, at);
+    if (after && after.currency !== currency && !this.startsPeriod(after.effectiveFrom.getTime())) refuse(after, after.effectiveFrom.getTime());
+  }
+
+  private startsPeriod(at: number): boolean {
+    const timeZone = this.config.billingTimeZone;
+    return billingPeriod(monthContaining(at, timeZone), timeZone).start === at;
   }
 }
