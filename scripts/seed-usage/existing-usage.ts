@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { UsageCoverage } from '@carve/metering';
 import type { SeedWindow } from './span-plan';
 import { HOUR_MS } from './usage-profiles';
 
@@ -36,43 +36,16 @@ export function leaveAlone(existing: ExistingServerUsage | undefined, hour: numb
  * What metering already holds for servers, so a rerun, an interrupted run or a run over
  * servers the worker meters never counts an hour twice. UsageIngest skips a span whose
  * (server, start) is stored, but raw spans are dropped after METERING_RAW_RETENTION_HOURS
- * and the collector's spans start anywhere, so the seed asks the hourly rollup (kept
- * METERING_1H_RETENTION_MONTHS) which hours hold usage, and the collector's cursor where
- * its next span will start.
- *
- * It reads metering's tables by name because libs/metering exports no such read yet; it
- * belongs there (a coverage read beside UsageIngest), and this file should then call it.
+ * and the collector's spans start anywhere, so the seed asks metering's coverage (from the
+ * hourly rollup) which hours hold usage, and the collector's cursor where its next span starts.
  */
 export class ExistingUsage {
-  constructor(private readonly db: DataSource) {}
+  constructor(private readonly coverage: UsageCoverage) {}
 
   async of(serverIds: readonly string[], window: SeedWindow): Promise<Map<string, ExistingServerUsage>> {
     const result = new Map<string, ExistingServerUsage>();
-    if (serverIds.length === 0) return result;
-    const ids = [...serverIds];
-    // Runs of consecutive hours (gaps and islands): a year of one server is a handful of rows, not 8,760.
-    const runs: { server_id: string; first: Date; last: Date }[] = await this.db.query(
-      `SELECT server_id, min(bucket_start) AS first, max(bucket_start) AS last
-         FROM (SELECT server_id, bucket_start,
-                      bucket_start - (row_number() OVER (PARTITION BY server_id ORDER BY bucket_start)) * interval '1 hour' AS run
-                 FROM (SELECT DISTINCT server_id, bucket_start FROM usage_1h
-                        WHERE server_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3) hours) numbered
-        GROUP BY server_id, run
-        ORDER BY server_id, first`,
-      [ids, new Date(window.start), new Date(window.end)],
-    );
-    const cursors: { server_id: string; read_at: Date }[] = await this.db.query(`SELECT server_id, read_at FROM metering_server_cursors WHERE server_id = ANY($1::uuid[])`, [ids]);
-    const ranges = new Map<string, [number, number][]>();
-    for (const r of runs) {
-      const list = ranges.get(r.server_id) ?? [];
-      list.push([new Date(r.first).getTime(), new Date(r.last).getTime() + HOUR_MS]);
-      ranges.set(r.server_id, list);
-    }
-    const metered = new Map(cursors.map((c) => [c.server_id, new Date(c.read_at).getTime()]));
-    for (const id of ids) {
-      if (!ranges.has(id) && !metered.has(id)) continue;
-      result.set(id, { covered: new CoveredHours(ranges.get(id) ?? []), meteredUntil: metered.get(id) });
-    }
+    const coverage = await this.coverage.of(serverIds, new Date(window.start), new Date(window.end));
+    for (const [id, c] of coverage) result.set(id, { covered: new CoveredHours(c.hourRuns), meteredUntil: c.meteredUntil });
     return result;
   }
 }

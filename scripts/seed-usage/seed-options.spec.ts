@@ -12,7 +12,7 @@ function options(argv: string[]) {
 
 describe('parseSeedArgs', () => {
   it('fills in defaults', () => {
-    expect(options([])).toEqual({ servers: DEFAULTS.servers, days: DEFAULTS.days, end: undefined, customer: undefined, serverIds: [], seed: 1, batchSpans: 2000, concurrency: 2 });
+    expect(options([])).toEqual({ servers: DEFAULTS.servers, days: DEFAULTS.days, end: undefined, customer: undefined, serverIds: [], seed: 1, batchSpans: 2000, concurrency: 2, profiles: new Map(), poolsFromStart: false });
   });
 
   it('reads every option', () => {
@@ -25,6 +25,8 @@ describe('parseSeedArgs', () => {
       seed: 7,
       batchSpans: 5000,
       concurrency: 4,
+      profiles: new Map(),
+      poolsFromStart: false,
     });
     expect(options(['--end', '2026-03-01']).end).toBe(Date.UTC(2026, 2, 1));
   });
@@ -32,6 +34,11 @@ describe('parseSeedArgs', () => {
   it('takes repeated --server ids as the servers to seed', () => {
     const other = '9c3e7a10-1111-4222-8333-444455556666';
     expect(options(['--server', ID, '--server', other.toUpperCase(), '--server', ID])).toMatchObject({ servers: 2, serverIds: [ID, other] });
+  });
+
+  it('takes chosen profiles by server id, and --pools-from-start', () => {
+    const parsed = options(['--server', ID, '--profile', `${ID.toUpperCase()}=io-heavy`, '--pools-from-start']);
+    expect(parsed).toMatchObject({ profiles: new Map([[ID, 'io-heavy']]), poolsFromStart: true });
   });
 
   it('answers --help and -h', () => {
@@ -51,6 +58,8 @@ describe('parseSeedArgs', () => {
     [['--server', ID, '--servers', '3'], /leave out --servers and --customer/],
     [['--server', ID, '--customer', 'Acme'], /leave out --servers and --customer/],
     [['--customer', ' '], /needs a customer name/],
+    [['--profile', `${ID}=noisy`], /is not SERVER_ID=PROFILE/],
+    [['--profile', 'web1=idle'], /is not SERVER_ID=PROFILE/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
     [['extra'], /positional/i],
   ])('refuses %j', (argv, message) => {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { PROFILE_NAMES, type ProfileName } from './usage-profiles';
 
 export interface SeedOptions {
   /** How many servers to seed (picked or created); ignored when serverIds are given. */
@@ -16,6 +17,10 @@ export interface SeedOptions {
   batchSpans: number;
   /** Ingest calls in flight at once. */
   concurrency: number;
+  /** Workload profiles chosen for servers by id (the others draw theirs from the seed). */
+  profiles: ReadonlyMap<string, ProfileName>;
+  /** Give each seeded server's pool its first size from the window's start, so past months bill (demos). */
+  poolsFromStart: boolean;
 }
 
 export type SeedCommand = { help: true } | { help: false; options: SeedOptions };
@@ -50,6 +55,12 @@ History:
   --end ISO           where it ends, e.g. 2026-03-01T00:00Z (rounded down to the hour; default:
                       the start of the current hour; not in the future)
   --seed S            the same seed writes the same usage (default ${DEFAULTS.seed})
+  --profile ID=NAME   this server's workload profile (${PROFILE_NAMES.join(', ')}) instead
+                      of the one the seed draws (repeat for more servers)
+  --pools-from-start  backdates the first size of each seeded server's pool to the start of
+                      the history (when it is later), so the pools existed, and bill, in the
+                      months the history covers; for demos and trials, never on a live carve
+                      whose invoices matter
 
 Writing:
   --batch SPANS       spans per ingest call (default ${DEFAULTS.batchSpans})
@@ -110,6 +121,8 @@ export function parseSeedArgs(argv: readonly string[], now: number = Date.now())
         customer: { type: 'string' },
         server: { type: 'string', multiple: true },
         seed: { type: 'string' },
+        profile: { type: 'string', multiple: true },
+        'pools-from-start': { type: 'boolean' },
         batch: { type: 'string' },
         concurrency: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -127,6 +140,14 @@ export function parseSeedArgs(argv: readonly string[], now: number = Date.now())
     throw new SeedOptionsError('--server names the servers to seed; leave out --servers and --customer with it');
   }
   if (v.customer !== undefined && v.customer.trim() === '') throw new SeedOptionsError('--customer needs a customer name');
+  const profiles = new Map<string, ProfileName>();
+  for (const text of v.profile ?? []) {
+    const [id, name] = text.split('=');
+    if (id === undefined || !UUID.test(id) || name === undefined || !(PROFILE_NAMES as readonly string[]).includes(name)) {
+      throw new SeedOptionsError(`--profile "${text}" is not SERVER_ID=PROFILE with a profile among ${PROFILE_NAMES.join(', ')}`);
+    }
+    profiles.set(id.toLowerCase(), name as ProfileName);
+  }
   return {
     help: false,
     options: {
@@ -138,6 +159,8 @@ export function parseSeedArgs(argv: readonly string[], now: number = Date.now())
       seed: integer('seed', v.seed, DEFAULTS.seed, 0, 0xffff_ffff),
       batchSpans: integer('batch', v.batch, DEFAULTS.batchSpans, 60, 100_000),
       concurrency: integer('concurrency', v.concurrency, DEFAULTS.concurrency, 1, 8),
+      profiles,
+      poolsFromStart: v['pools-from-start'] === true,
     },
   };
 }

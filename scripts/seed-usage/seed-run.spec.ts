@@ -15,7 +15,7 @@ import { HOUR_MS, MINUTE_MS } from './usage-profiles';
 
 // Two days back, so the last test can seed the hours after it.
 const END = Math.floor(Date.now() / HOUR_MS) * HOUR_MS - 48 * HOUR_MS;
-const OPTIONS: SeedOptions = { servers: 3, days: 3, end: END, serverIds: [], seed: 42, batchSpans: 1000, concurrency: 2 };
+const OPTIONS: SeedOptions = { servers: 3, days: 3, end: END, serverIds: [], seed: 42, batchSpans: 1000, concurrency: 2, profiles: new Map(), poolsFromStart: false };
 const SUMS = COUNTER_COLUMN_LIST.map((c) => `sum(${c})::text AS ${c}`).join(', ');
 
 let database: TestDatabase;
@@ -120,4 +120,53 @@ describe('npm run seed:usage on a migrated database', () => {
     expect(run.totals).toMatchObject({ hoursSkipped: 16 + 2, spansAdded: expect.any(Number) });
     expect(run.totals.spansAdded).toBeGreaterThan(29 * 60);
   }, 60_000);
+});
+
+describe('a seed reaching past the 5-minute rollup retention, with chosen profiles and backdated pools', () => {
+  let shortDb: TestDatabase;
+  let shortApp: INestApplicationContext;
+  const shortPrefix = uniqueName('seedshort');
+
+  beforeAll(async () => {
+    shortDb = await createTestDatabase({ migrate: true });
+    const config = loadConfig({ DATABASE_URL: shortDb.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: shortPrefix, METERING_5M_RETENTION_DAYS: '1' });
+    shortApp = await NestFactory.createApplicationContext(SeedUsageModule.forRoot(config), { logger: false });
+  }, 60_000);
+
+  afterAll(async () => {
+    await shortApp?.close();
+    await shortDb?.drop();
+    await clearRedisPrefix(shortPrefix);
+  });
+
+  it('writes 5-minute rows only where they are kept, hourly and daily rows for all of it, the chosen profile, and pools sized from the start', async () => {
+    const db2 = shortApp.get(DataSource);
+    const end = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
+    const base = { ...OPTIONS, servers: 2, days: 4, end };
+    // A first run makes the servers; the second seeds them again over a longer window, one as io-heavy, pools from its start.
+    await runSeedUsage(shortApp, { ...base, days: 1 }, io);
+    const made: { id: string; pool_id: string }[] = await db2.query(`SELECT id, pool_id FROM servers ORDER BY name`);
+    const [heavy, other] = made;
+    const run = await runSeedUsage(shortApp, { ...base, serverIds: made.map((s) => s.id), profiles: new Map([[heavy!.id, 'io-heavy'], [other!.id, 'idle']]), poolsFromStart: true }, io);
+    expect(run.interrupted).toBe(false);
+
+    // 5-minute rows start at the oldest day the retention keeps (one day back, from its UTC midnight); hourly rows go back 4 days.
+    const keptFrom = Math.floor((Date.now() - 86_400_000) / 86_400_000) * 86_400_000;
+    const [range] = await db2.query(
+      `SELECT (SELECT min(bucket_start) FROM usage_5m) AS first5m, (SELECT min(bucket_start) FROM usage_1h) AS first1h,
+              (SELECT sum(cpu_ms)::text FROM usage_1h) AS cpu1h, (SELECT sum(cpu_ms)::text FROM usage_1d) AS cpu1d`,
+    );
+    expect(new Date(range.first5m).getTime()).toBe(keptFrom);
+    expect(new Date(range.first1h).getTime()).toBe(end - 4 * 24 * HOUR_MS);
+    expect(range.cpu1h).toBe(range.cpu1d);
+    const partitions: { name: string }[] = await db2.query(`SELECT relname AS name FROM pg_class WHERE relname LIKE 'usage_5m_p%' AND relkind = 'r' ORDER BY relname`);
+    expect(partitions.every((p) => Date.UTC(+p.name.slice(10, 14), +p.name.slice(14, 16) - 1, +p.name.slice(16, 18)) >= keptFrom)).toBe(true);
+
+    const diskBytes: { server_id: string; bytes: string }[] = await db2.query(`SELECT server_id, sum(read_bytes + write_bytes)::text AS bytes FROM usage_1h GROUP BY server_id`);
+    const bytes = new Map(diskBytes.map((r) => [r.server_id, BigInt(r.bytes)]));
+    expect(bytes.get(heavy!.id)!).toBeGreaterThan(bytes.get(other!.id)! * 10n);
+
+    const firstSizes: { at: Date }[] = await db2.query(`SELECT min(effective_at) AS at FROM pool_size_changes WHERE pool_id = ANY($1::uuid[]) GROUP BY pool_id`, [made.map((s) => s.pool_id)]);
+    expect(firstSizes.map((r) => new Date(r.at).getTime())).toEqual(firstSizes.map(() => end - 4 * 24 * HOUR_MS));
+  }, 120_000);
 });

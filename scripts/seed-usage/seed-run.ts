@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
-import { UsageIngest } from '@carve/metering';
-import { DataSource } from 'typeorm';
+import { UsageCoverage, UsageIngest } from '@carve/metering';
+import { PoolRepository } from '@carve/pools';
 import { ExistingUsage } from './existing-usage';
 import { SeedFleet } from './seed-fleet';
 import { SeedOptions, SeedOptionsError } from './seed-options';
@@ -55,12 +55,18 @@ export async function runSeedUsage(app: INestApplicationContext, options: SeedOp
       (window.minutesFrom > window.start ? `hourly spans until ${new Date(window.minutesFrom).toISOString()}, then ` : '') +
       `60-second spans; up to ${formatCount(plan.spans)} spans, seed ${options.seed}`,
   );
-  const writer = new SeedWriter(app.get(UsageIngest), new ExistingUsage(app.get(DataSource)), {
+  const writer = new SeedWriter(app.get(UsageIngest), new ExistingUsage(app.get(UsageCoverage)), {
     seed: options.seed,
     window,
     batchSpans: options.batchSpans,
     concurrency: options.concurrency,
+    profiles: options.profiles,
   });
+  if (options.poolsFromStart) {
+    const poolIds = [...new Set(chosen.servers.map((s) => s.poolId))];
+    const moved = await app.get(PoolRepository).backdateFirstSizes(poolIds, new Date(window.start));
+    io.say(`--pools-from-start: ${moved} of ${poolIds.length} pool(s) now have their first size from ${new Date(window.start).toISOString()}`);
+  }
   const onAbort = () => writer.stop();
   io.signal?.addEventListener('abort', onAbort);
   const started = now();

@@ -2,7 +2,7 @@ import type { SpanBatch, UsageIngest } from '@carve/metering';
 import type { SeedServer } from './seed-fleet';
 import { ExistingUsage, leaveAlone } from './existing-usage';
 import { SeedWindow, seedHours } from './span-plan';
-import { traitsFor } from './usage-profiles';
+import { traitsFor, type ProfileName } from './usage-profiles';
 
 export interface SeedTotals {
   serversDone: number;
@@ -22,6 +22,8 @@ export interface SeedWriterSettings {
   window: SeedWindow;
   batchSpans: number;
   concurrency: number;
+  /** Profiles chosen by server id; the others are drawn from the seed. */
+  profiles?: ReadonlyMap<string, ProfileName>;
 }
 
 /** Servers whose existing usage is read in one query. */
@@ -87,7 +89,7 @@ export class SeedWriter {
       const existing = await this.existing.of(chunk.map((s) => s.id), window);
       for (const server of chunk) {
         if (this.stopping) break;
-        const traits = traitsFor(seed, server);
+        const traits = traitsFor(seed, server, this.settings.profiles?.get(server.id));
         const usage = existing.get(server.id);
         const skip = (hour: number) => {
           if (!leaveAlone(usage, hour)) return false;

@@ -14,6 +14,7 @@ export * from './query/usage-report';
 export * from './query/usage-charts';
 export * from './query/usage-graphs.service';
 export * from './query/host-cpu';
+export * from './query/usage-coverage';
 export * from './graphs';
 export * from './transfer';
 export * from './billing/billed-usage.reader';

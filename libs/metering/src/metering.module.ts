@@ -4,6 +4,7 @@ import { ServersModule } from '@carve/servers';
 import { BilledUsageReader } from './billing/billed-usage.reader';
 import { UsageIngest } from './ingest/usage-ingest.service';
 import { HostCpuSummary } from './query/host-cpu';
+import { UsageCoverage } from './query/usage-coverage';
 import { UsageGraphs } from './query/usage-graphs.service';
 import { UsageQuery } from './query/usage-query';
 import { MeteringPartitions } from './storage/metering-partitions';
@@ -16,7 +17,7 @@ import { UsageStore } from './storage/usage-store';
  */
 @Module({
   imports: [ServersModule, DriftFindingsModule],
-  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader],
-  exports: [MeteringPartitions, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, ServersModule, DriftFindingsModule],
+  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, UsageCoverage],
+  exports: [MeteringPartitions, UsageIngest, UsageCoverage, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, ServersModule, DriftFindingsModule],
 })
 export class MeteringModule {}

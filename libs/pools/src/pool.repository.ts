@@ -133,6 +133,22 @@ export class PoolRepository {
       .getMany();
   }
 
+  /**
+   * Moves each pool's first size back to `at` where it is later (seeding history for demos:
+   * a pool made today then existed, and bills, in the months its usage is seeded for).
+   * Returns how many pools moved. Never used by the API: it rewrites billing history.
+   */
+  async backdateFirstSizes(poolIds: readonly string[], at: Date): Promise<number> {
+    if (poolIds.length === 0) return 0;
+    const [, moved]: [unknown, number] = await this.db.query(
+      `UPDATE pool_size_changes c SET effective_at = $2
+        WHERE c.id IN (SELECT DISTINCT ON (pool_id) id FROM pool_size_changes WHERE pool_id = ANY($1::uuid[]) ORDER BY pool_id, effective_at, id)
+          AND c.effective_at > $2`,
+      [[...poolIds], at],
+    );
+    return moved;
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
   }

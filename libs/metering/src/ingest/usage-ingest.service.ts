@@ -48,7 +48,8 @@ export class UsageIngest {
     const result: HostIngestResult = { duplicate: false, spans: 0, gaps: 0, losses: 0, unknownDomains };
     // Partitions are created outside the transaction (DDL takes strong locks); a gap span may reach back days.
     const earliest = await this.earliestCursor(hostId);
-    await this.partitions.ensure(new Date(Math.min(earliest ?? reading.hostTimeMs, reading.hostTimeMs) - intervalMs), new Date(reading.hostTimeMs));
+    const now = this.clock.now();
+    await this.partitions.ensure(new Date(Math.min(earliest ?? reading.hostTimeMs, reading.hostTimeMs) - intervalMs), new Date(reading.hostTimeMs), now);
 
     await this.db.transaction(async (manager) => {
       const hostCursor = await this.cursors.lockHost(manager, hostId);
@@ -68,7 +69,7 @@ export class UsageIngest {
         if (advance.loss) losses.push({ serverId: domain.server.id, hostId, loss: advance.loss });
       }
       const inserted = await this.store.insertSpans(manager, spans);
-      await this.store.addToRollups(manager, inserted);
+      await this.store.addToRollups(manager, inserted, (table) => this.partitions.keptFrom(table, now));
       await this.store.insertLosses(manager, losses);
       await this.cursors.saveServers(manager, nextCursors);
       const disks = diskCountersOf(reading);
@@ -90,10 +91,12 @@ export class UsageIngest {
       }),
     );
     if (rows.length === 0) return 0;
-    await this.partitions.ensure(new Date(Math.min(...rows.map((r) => r.span.from))), new Date(Math.max(...rows.map((r) => r.span.to))));
+    const now = this.clock.now();
+    await this.partitions.ensure(new Date(Math.min(...rows.map((r) => r.span.from))), new Date(Math.max(...rows.map((r) => r.span.to))), now);
     return this.db.transaction(async (manager) => {
       const inserted = await this.store.insertSpans(manager, rows);
-      await this.store.addToRollups(manager, inserted);
+      // History older than a rollup's retention goes only into the rollups that keep it (a year of seed is then mostly hourly rows).
+      await this.store.addToRollups(manager, inserted, (table) => this.partitions.keptFrom(table, now));
       return inserted.length;
     });
   }

@@ -10,14 +10,21 @@ interface PartitionedTable {
   table: string;
   period: Period;
   keepMs: (config: CarveConfig) => number;
+  /**
+   * Whether rows past retention are still written (into a partition the next retention pass
+   * drops). Raw spans are: their (server, start) key is what makes a replayed span count once.
+   * Rollups are not: a seed or a replay reaching months back would fill partitions only to
+   * have them dropped, which is most of the cost of writing a year of history.
+   */
+  writtenPastRetention: boolean;
 }
 
 const DAY_MS = 86_400_000;
 const TABLES: PartitionedTable[] = [
-  { table: 'usage_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000 },
-  { table: 'host_disk_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000 },
-  { table: 'usage_5m', period: 'day', keepMs: (c) => c.meteringRetention.fiveMinuteDays * DAY_MS },
-  { table: 'usage_1h', period: 'month', keepMs: (c) => c.meteringRetention.hourlyMonths * 31 * DAY_MS },
+  { table: 'usage_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000, writtenPastRetention: true },
+  { table: 'host_disk_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000, writtenPastRetention: true },
+  { table: 'usage_5m', period: 'day', keepMs: (c) => c.meteringRetention.fiveMinuteDays * DAY_MS, writtenPastRetention: false },
+  { table: 'usage_1h', period: 'month', keepMs: (c) => c.meteringRetention.hourlyMonths * 31 * DAY_MS, writtenPastRetention: false },
 ];
 
 function startOf(period: Period, at: Date): Date {
@@ -54,10 +61,15 @@ export class MeteringPartitions {
     @Inject(CarveConfig) private readonly config: CarveConfig,
   ) {}
 
-  /** Every partition that rows in [from, to] would land in, for every partitioned metering table. */
-  async ensure(from: Date, to: Date): Promise<void> {
-    for (const { table, period } of TABLES) {
-      for (let start = startOf(period, from); start <= to; start = nextOf(period, start)) {
+  /**
+   * Every partition that rows in [from, to] would land in, for every partitioned metering
+   * table; given `now`, not the rollup partitions that retention drops already (see keptFrom).
+   */
+  async ensure(from: Date, to: Date, now?: Date): Promise<void> {
+    for (const t of TABLES) {
+      const { table, period } = t;
+      const first = now && !t.writtenPastRetention ? new Date(Math.max(from.getTime(), this.firstKept(t, now))) : from;
+      for (let start = startOf(period, first); start <= to; start = nextOf(period, start)) {
         const name = `${table}_p${suffix(period, start)}`;
         if (this.known.has(name)) continue;
         // Concurrent creators (two workers, a seed) race harmlessly: the loser's IF NOT EXISTS is a no-op,
@@ -70,6 +82,20 @@ export class MeteringPartitions {
         this.known.add(name);
       }
     }
+  }
+
+  /**
+   * The first instant whose rows a table still keeps at `now` (the start of the oldest
+   * partition the retention pass leaves); -Infinity for tables kept for ever (daily rollups).
+   */
+  keptFrom(table: string, now: Date): number {
+    const t = TABLES.find((candidate) => candidate.table === table);
+    return t ? this.firstKept(t, now) : Number.NEGATIVE_INFINITY;
+  }
+
+  private firstKept(t: PartitionedTable, now: Date): number {
+    // dropExpired drops a partition when its end is at or before the cutoff, so the one holding the cutoff stays.
+    return startOf(t.period, new Date(now.getTime() - t.keepMs(this.config))).getTime();
   }
 
   /** Drops partitions that end before the retention of their table; returns their names. */

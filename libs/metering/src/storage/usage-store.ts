@@ -72,12 +72,17 @@ export class UsageStore {
     return rows.filter((r) => keys.has(`${r.serverId}|${r.span.from}`));
   }
 
-  /** Adds the spans to every rollup (call with what insertSpans returned). */
-  async addToRollups(manager: EntityManager, rows: readonly ServerSpan[]): Promise<void> {
+  /**
+   * Adds the spans to every rollup (call with what insertSpans returned). `keptFrom` says
+   * where each rollup's retention starts: older pieces are left out of that rollup (its
+   * partitions there are gone or about to be), and stay in the coarser ones.
+   */
+  async addToRollups(manager: EntityManager, rows: readonly ServerSpan[], keptFrom: (table: RollupTable) => number = () => Number.NEGATIVE_INFINITY): Promise<void> {
     if (rows.length === 0) return;
     const pieces = rows.flatMap((row) => splitAtBuckets(row.span).map((span) => ({ ...row, span })));
     for (const table of Object.keys(ROLLUP_BUCKET_MS) as RollupTable[]) {
-      await this.upsertRollup(manager, table, this.aggregate(table, pieces));
+      const from = keptFrom(table);
+      await this.upsertRollup(manager, table, this.aggregate(table, pieces.filter((p) => p.span.from >= from)));
     }
   }
 
