@@ -9,6 +9,7 @@ import { MeteringModule, TransferModule } from '@carve/metering';
 import { DriftFindingsModule } from '@carve/reconciliation';
 import { RedisModule } from '@carve/redis';
 import { ServerJobHandlersModule } from '@carve/servers';
+import { BillingWorkerModule } from './billing/billing-worker.module';
 import { Dom0Connections } from './provisioning/dom0-connections';
 import { HostLeases } from './provisioning/host-leases';
 import { METERING_WORKER_PROVIDERS } from './metering/metering.providers';
@@ -35,6 +36,7 @@ export class WorkerModule {
         DriftFindingsModule,
         MeteringModule,
         TransferModule,
+        BillingWorkerModule,
       ],
       providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker, ...RECONCILIATION_WORKER_PROVIDERS, ...METERING_WORKER_PROVIDERS, TransferAlertsScheduler],
     };

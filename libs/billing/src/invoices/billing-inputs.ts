@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BilledUsageReader } from '@carve/metering';
+import { BilledUsage, BilledUsageReader, MeteringPartitions } from '@carve/metering';
 import { BilledPool, BilledPools } from '@carve/pools';
 import { BilledCustomers } from '@carve/tenancy';
 import type { BillingPeriod } from '../rules/billing-period';
@@ -26,11 +26,16 @@ function sizeChanges(pool: BilledPool, until: number): SizeChange[] {
   return changes;
 }
 
+const hasUsage = (u: BilledUsage | undefined) => !!u && (u.cpuMs > 0n || u.bytesRead > 0n || u.bytesWritten > 0n || u.netOutBytes > 0n || u.netInBytes > 0n);
+
 /**
  * Gathers what the rules need for one customer and period from the libs that own it:
  * pools and their size history (pools), usage summed per pool wherever its servers ran
  * (metering), the tax rate (tenancy). Dedicated pools are billed as rentals at their own
- * monthly price, from creation to deletion; their usage is not billed.
+ * monthly price, from creation to deletion; their usage is not billed. A shared pool's
+ * usage in the period is billed even when the pool had no size in it (deleted before the
+ * period began, readings of its last hours arriving late): usage lines without recurring
+ * lines, nothing included.
  * `until` cuts the period short for an estimate of the month so far.
  */
 @Injectable()
@@ -39,7 +44,13 @@ export class BillingInputs {
     private readonly pools: BilledPools,
     private readonly usage: BilledUsageReader,
     private readonly customers: BilledCustomers,
+    private readonly partitions: MeteringPartitions,
   ) {}
+
+  /** The first instant whose 5-minute usage metering still keeps at `now` (older 5-minute rows are dropped by retention). */
+  fiveMinuteUsageKeptFrom(now: Date): number {
+    return this.partitions.keptFrom('usage_5m', now);
+  }
 
   /** Every customer with a pool during the period or usage in it. */
   async customersOf(period: BillingPeriod): Promise<string[]> {
@@ -51,14 +62,18 @@ export class BillingInputs {
   async forCustomer(customerId: string, period: BillingPeriod, prices: PriceVersion[], until: number = period.end): Promise<CustomerBillingInput> {
     const customer = (await this.customers.byIds([customerId])).get(customerId);
     if (!customer) throw new Error(`customer ${customerId} does not exist`);
-    const pools = await this.pools.during(new Date(period.start), new Date(until), customerId);
-    const shared = pools.filter((p) => p.kind === 'shared');
+    // Every pool the customer had before `until`; those without a size in the period are kept only for their usage in it.
+    const everPools = await this.pools.during(new Date(0), new Date(until), customerId);
+    const inPeriod = (p: BilledPool) => p.deletedAt === null || p.deletedAt.getTime() > period.start;
     const usageEnd = Math.floor(until / 300_000) * 300_000;
+    const everShared = everPools.filter((p) => p.kind === 'shared');
     const totals = await this.usage.totals(
-      shared.map((p) => p.id),
+      everShared.map((p) => p.id),
       period.start,
       usageEnd,
     );
+    const pools = everPools.filter((p) => inPeriod(p) || (p.kind === 'shared' && hasUsage(totals.get(p.id))));
+    const shared = pools.filter((p) => p.kind === 'shared');
     const charges: PoolCharges[] = [];
     for (const pool of shared) {
       const sizes = sizeChanges(pool, until);

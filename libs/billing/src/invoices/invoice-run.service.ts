@@ -5,10 +5,9 @@ import { CarveConfig } from '@carve/config';
 import { Clock, ConflictError, InvalidInputError } from '@carve/core';
 import { DataSource } from 'typeorm';
 import { PriceBook } from '../price-book/price-book.service';
-import { BillingPeriod, billingPeriod } from '../rules/billing-period';
+import { BillingPeriod, billingPeriod, previousMonth } from '../rules/billing-period';
 import type { ComputedInvoice, ComputedLine } from '../rules/invoice-rules';
 import { computeOrExplain } from './compute-or-explain';
-import type { PriceVersion } from '../rules/price-versions';
 import { Rational } from '../rules/rational';
 import { BillingInputs } from './billing-inputs';
 import { InvoiceLineRow, InvoiceRepository, InvoiceRow } from './invoice.repository';
@@ -104,35 +103,57 @@ export class InvoiceRuns {
     );
     let issued = 0;
     if (run.status !== 'finished') {
+      const started = Date.now();
       try {
-        const prices = await this.priceBook.versions();
-        const customers = await this.inputs.customersOf(period);
-        this.logger.log(`invoice run ${period.month} (${period.timeZone}): ${customers.length} customers`);
+        const customers = await this.customersToInvoice(period);
+        this.logger.log(`invoice run ${period.month} (${period.timeZone}, ${trigger}): ${customers.length} customers`);
+        const fiveMinuteKeptFrom = this.inputs.fiveMinuteUsageKeptFrom(this.clock.now());
         for (const [index, customerId] of customers.entries()) {
-          if (await this.issue(customerId, period, prices, run.id)) issued += 1;
+          const number = await this.issue(customerId, period, run.id, fiveMinuteKeptFrom);
+          if (number) {
+            issued += 1;
+            this.logger.debug(`invoice run ${period.month}: ${number} issued to customer ${customerId}`);
+          }
           if ((index + 1) % 500 === 0) this.logger.log(`invoice run ${period.month}: ${index + 1}/${customers.length} customers, ${issued} issued`);
         }
         await this.db.query(`UPDATE invoice_runs SET status = 'finished', finished_at = now(), invoices = (SELECT count(*) FROM invoices WHERE period = $1 AND status = 'final') WHERE id = $2`, [period.month, run.id]);
+        this.logger.log(`invoice run ${period.month} finished: ${issued} invoice(s) issued in ${Date.now() - started} ms`);
       } catch (error) {
         await this.db.query(`UPDATE invoice_runs SET status = 'failed', error = $2 WHERE id = $1`, [run.id, (error as Error).message]);
+        this.logger.error(`invoice run ${period.month} failed after ${issued} invoice(s): ${(error as Error).message}`);
         throw error;
       }
     }
     return { runId: run.id, period: period.month, timeZone: period.timeZone, status: 'finished', invoices: await this.invoices.finalOfPeriod(period.month), issued };
   }
 
-  /** Computes, drafts and finalises one customer's invoice unless it exists; true when it issued one. */
-  private async issue(customerId: string, period: BillingPeriod, prices: PriceVersion[], runId: string): Promise<boolean> {
-    const { input } = await this.inputs.forCustomer(customerId, period, prices);
-    const computed = computeOrExplain(input);
-    const adjustments = await lateUsageAdjustments(this.inputs, this.invoices, customerId, period, prices);
-    const lines = [...computed.lines.map((l, i) => toLineRow(l, i + 1, period.month)), ...adjustments.map((a, i) => ({ ...a, n: computed.lines.length + i + 1 }))];
-    if (lines.length === 0) return false;
-    const totals = totalsOf(computed, lines);
+  /** Everyone with a pool or usage in the period, and everyone invoiced for the period before (their late readings are billed on this one). */
+  private async customersToInvoice(period: BillingPeriod): Promise<string[]> {
+    const current = await this.inputs.customersOf(period);
+    const earlier = await this.invoices.finalOfPeriod(previousMonth(period.month));
+    return [...new Set([...current, ...earlier.map((i) => i.customerId)])].sort();
+  }
+
+  /**
+   * Computes, drafts and finalises one customer's invoice unless it is final already, all
+   * in one transaction; answers the number it issued, or null. The price versions are read
+   * in that transaction under PriceBook's hold on new versions: a version added meanwhile
+   * waits for the commit, then finds this period finalised and is refused, so an invoice is
+   * never finalised with prices the book no longer agrees with.
+   */
+  private async issue(customerId: string, period: BillingPeriod, runId: string, fiveMinuteKeptFrom: number): Promise<string | null> {
     return this.invoices.transaction(async (manager) => {
       const existing = await this.invoices.forCustomerPeriod(manager, customerId, period.month);
-      if (existing?.status === 'final') return false;
+      if (existing?.status === 'final') return null;
+      const prices = await this.priceBook.versionsForFinalising(manager);
+      const { input } = await this.inputs.forCustomer(customerId, period, prices);
+      const computed = computeOrExplain(input);
+      const adjustments = await lateUsageAdjustments({ inputs: this.inputs, invoices: this.invoices, customerId, period, prices, currency: computed.currency, fiveMinuteKeptFrom });
+      for (const note of adjustments.notes) this.logger.warn(`invoice run ${period.month}, customer ${customerId}: ${note}`);
+      const lines = [...computed.lines.map((l, i) => toLineRow(l, i + 1, period.month)), ...adjustments.lines.map((a, i) => ({ ...a, n: computed.lines.length + i + 1 }))];
       if (existing) await this.invoices.deleteDraft(manager, existing.id);
+      if (lines.length === 0) return null;
+      const totals = totalsOf(computed, lines);
       const id = await this.invoices.insertDraft(
         manager,
         {
@@ -150,8 +171,8 @@ export class InvoiceRuns {
         },
         lines,
       );
-      await this.invoices.finalise(manager, id, this.clock.now());
-      return true;
+      const invoice = await this.invoices.finalise(manager, id, this.clock.now());
+      return invoice.number;
     });
   }
 }

@@ -55,3 +55,9 @@ export function monthContaining(at: number, timeZone = 'UTC'): string {
   const local = new Date(at + offsetAt(timeZone, at));
   return `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`;
 }
+
+/** The month before a YYYY-MM month: "2026-01" -> "2025-12". */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
