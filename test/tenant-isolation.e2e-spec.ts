@@ -3,6 +3,7 @@
 // route's path names a kind of object this file cannot create yet, it fails and asks for
 // a factory in OBJECT_FACTORIES below.
 import { randomUUID } from 'node:crypto';
+import { Clock } from '@carve/core';
 import { ApiHarness, startApiHarness, TestResponse } from './support/api-harness';
 import { createCustomer, createHost, createUser, TestCustomer } from './support/fixtures';
 import { expectProblem, snapshotTables } from './support/problem-assertions';
@@ -29,6 +30,9 @@ const OBJECT_FACTORIES: Record<string, (ctx: WalkContext) => Promise<string>> = 
   disks: async (ctx) => (await serverOf(ctx)).diskId,
   jobs: async (ctx) => (await serverOf(ctx)).jobId,
   images: async ({ api }) => (await ok(api.request('POST', '/v1/images', { body: { name: `walker-${randomUUID().slice(0, 8)}`, archivePath: '/var/lib/carve/images/debian-12.tar.gz' } }))).id,
+  invoices: async (ctx) => (await invoiceOf(ctx)).id,
+  'credit-notes': async ({ api, owner }) =>
+    (await ok(api.request('POST', `/v1/invoices/${(await invoiceOf({ api, owner })).id}/credit-notes`, { body: { reason: 'walker', lines: [{ invoiceLine: 1, amount: '0.01' }] } }))).id,
   'price-book': async ({ api }) => (await ok(api.request('POST', '/v1/price-book', { body: { ...(exampleOf({ $ref: '#/components/schemas/CreatePriceVersionDto' }) as object), effectiveFrom: new Date(Date.UTC(2040, 0, 1) + parseInt(randomUUID().slice(0, 8), 16) * 1000).toISOString() } }))).id,
 };
 
@@ -78,6 +82,46 @@ function serverOf({ api, owner }: WalkContext) {
   return made;
 }
 
+let pricedFrom: Promise<unknown> | undefined;
+let billedMonths = 0;
+const invoices = new Map<string, Promise<{ id: string }>>();
+
+/**
+ * One final invoice per customer, issued by the real invoice run: a small pool of the
+ * customer's that existed for one whole past month of its own (carve's clock set back while
+ * it is created and deleted), under a price version in force since before the first such month.
+ */
+function invoiceOf({ api, owner }: WalkContext) {
+  const existing = invoices.get(owner.id);
+  if (existing) return existing;
+  const made = (async () => {
+    await serverOf({ api, owner }); // its pool ceiling first, then room for one more pool
+    await ok(api.request('PUT', `/v1/customers/${owner.id}/pool-ceiling`, { body: { memoryMiB: 16384, vcpus: 16, diskGiB: 400, transferGB: 200 } }));
+    pricedFrom ??= ok(api.request('POST', '/v1/price-book', { body: { ...(exampleOf({ $ref: '#/components/schemas/CreatePriceVersionDto' }) as object), currency: 'EUR', effectiveFrom: '2019-12-01T00:00:00.000Z' } }));
+    await pricedFrom;
+    const month = ++billedMonths;
+    const start = new Date(Date.UTC(2020, month - 1, 1));
+    const end = new Date(Date.UTC(2020, month, 1));
+    const period = start.toISOString().slice(0, 7);
+    const clock = jest.spyOn(api.app.get(Clock), 'now');
+    try {
+      clock.mockReturnValue(start);
+      const pool = await ok(api.request('POST', '/v1/pools', { token: owner.adminToken, body: { name: `billed-${month}`, kind: 'shared', memoryMiB: 1024, vcpus: 1, diskGiB: 10, transferGB: 10 } }));
+      clock.mockReturnValue(end);
+      const removed = await api.request('DELETE', `/v1/pools/${pool.id}`, { token: owner.adminToken });
+      if (removed.status >= 300) throw new Error(`walker setup failed: ${removed.status} ${removed.text}`);
+    } finally {
+      clock.mockRestore();
+    }
+    const run = await ok(api.request('POST', '/v1/billing/runs', { body: { period } }));
+    const invoice = (run.invoices as { id: string; customerId: string }[]).find((i) => i.customerId === owner.id);
+    if (!invoice) throw new Error(`walker setup failed: the run for ${period} issued no invoice for ${owner.id}`);
+    return invoice;
+  })();
+  invoices.set(owner.id, made);
+  return made;
+}
+
 /** Routes that are not the API proper: docs, the OpenAPI document, health. */
 const OUTSIDE_THE_API = /^\/(docs|openapi|health)(\/|\.|$)/;
 
@@ -87,7 +131,8 @@ interface Route {
   url: string;
   /** As OpenAPI has it: /v1/hosts/{id} */
   openApiPath: string;
-  params: { name: string; kind: string }[];
+  /** `integer` params (a line number) take 1, the first of the object before them; the others take an object's id. */
+  params: { name: string; kind: string; integer: boolean }[];
   access?: string;
   operation?: OpenApiOperation;
 }
@@ -107,6 +152,7 @@ interface OpenApiSchema {
 
 interface OpenApiOperation {
   'x-carve-access'?: string;
+  parameters?: { name: string; in: string; schema?: OpenApiSchema }[];
   requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> };
   responses?: Record<string, { content?: Record<string, unknown> }>;
 }
@@ -129,10 +175,23 @@ function describeRoute(route: Route): string {
   return `${route.method} ${route.url}`;
 }
 
-/** The kind of object each path parameter names: the path segment just before it. */
-function paramsOf(url: string): Route['params'] {
+/**
+ * The kind of object each path parameter names: the path segment just before it
+ * (`/v1/invoices/:id.pdf` names an invoice). A parameter OpenAPI documents as a number is
+ * a position inside that object, not an object of its own.
+ */
+function paramsOf(url: string, operation: OpenApiOperation | undefined): Route['params'] {
   const segments = url.split('/');
-  return segments.flatMap((segment, i) => (segment.startsWith(':') ? [{ name: segment.slice(1), kind: segments[i - 1] ?? '' }] : []));
+  return segments.flatMap((segment, i) => {
+    const name = /^:([A-Za-z0-9_]+)/.exec(segment)?.[1];
+    if (!name) return [];
+    const type = operation?.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema?.type;
+    return [{ name, kind: segments[i - 1] ?? '', integer: type === 'integer' || type === 'number' }];
+  });
+}
+
+function withParam(url: string, name: string, value: string): string {
+  return url.replace(new RegExp(`:${name}(?![A-Za-z0-9_])`), value);
 }
 
 async function objectOf(owner: TestCustomer, kind: string, route: Route): Promise<string> {
@@ -151,7 +210,7 @@ async function objectOf(owner: TestCustomer, kind: string, route: Route): Promis
 
 async function urlFor(route: Route, owner: TestCustomer): Promise<string> {
   let url = route.url;
-  for (const param of route.params) url = url.replace(`:${param.name}`, await objectOf(owner, param.kind, route));
+  for (const param of route.params) url = withParam(url, param.name, param.integer ? '1' : await objectOf(owner, param.kind, route));
   return url;
 }
 
@@ -237,7 +296,7 @@ beforeAll(async () => {
     .map((r) => {
       const openApiPath = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
       const operation = doc.paths[openApiPath]?.[r.method.toLowerCase()];
-      return { method: r.method, url: r.url, openApiPath, params: paramsOf(r.url), operation, access: operation?.['x-carve-access'] };
+      return { method: r.method, url: r.url, openApiPath, params: paramsOf(r.url, operation), operation, access: operation?.['x-carve-access'] };
     });
   a = await createCustomer(api);
   b = await createCustomer(api);
@@ -245,7 +304,7 @@ beforeAll(async () => {
   // Every kind of object exists for both tenants before any route is walked.
   for (const route of routes) {
     for (const param of route.params) {
-      if (OBJECT_FACTORIES[param.kind]) {
+      if (!param.integer && OBJECT_FACTORIES[param.kind]) {
         await objectOf(a, param.kind, route);
         await objectOf(b, param.kind, route);
       }
@@ -257,7 +316,14 @@ afterAll(() => api.close());
 describe('the registered routes and the OpenAPI document agree', () => {
   it('finds the API routes', () => {
     expect(routes.length).toBeGreaterThan(10);
-    expect(routes.map(describeRoute)).toEqual(expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens']));
+    expect(routes.map(describeRoute)).toEqual(
+      expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens', 'GET /v1/invoices/:id.pdf', 'GET /v1/invoices/:id/lines/:n/sources', 'GET /v1/credit-notes/:id']),
+    );
+    // A line number is walked as a position inside another tenant's invoice, not as an object of its own.
+    expect(routes.find((r) => r.url === '/v1/invoices/:id/lines/:n/sources')?.params).toEqual([
+      { name: 'id', kind: 'invoices', integer: false },
+      { name: 'n', kind: 'lines', integer: true },
+    ]);
   });
 
   it('documents every registered route, with its access level and problem+json errors', () => {
@@ -286,7 +352,7 @@ describe('the registered routes and the OpenAPI document agree', () => {
   });
 
   it('knows how to make an object for every kind of id a route takes', async () => {
-    const unknown = routes.flatMap((route) => route.params.filter((p) => !OBJECT_FACTORIES[p.kind]).map((p) => ({ route, kind: p.kind })));
+    const unknown = routes.flatMap((route) => route.params.filter((p) => !p.integer && !OBJECT_FACTORIES[p.kind]).map((p) => ({ route, kind: p.kind })));
     for (const { route, kind } of unknown) await expect(objectOf(b, kind, route)).resolves.toBeDefined();
   });
 });
@@ -328,7 +394,7 @@ describe('walking every route', () => {
   it("also answers 404 for ids that exist nowhere (a random UUID), so a 404 reveals nothing", async () => {
     for (const route of routes.filter((r) => r.params.length > 0 && r.access !== 'operator')) {
       let url = route.url;
-      for (const param of route.params) url = url.replace(`:${param.name}`, randomUUID());
+      for (const param of route.params) url = withParam(url, param.name, param.integer ? '1' : randomUUID());
       const res = await call(route, url, a.adminToken);
       expect({ route: describeRoute(route), status: res.status }).toEqual({ route: describeRoute(route), status: 404 });
       expectProblem(res, 404, 'not_found');
@@ -341,8 +407,10 @@ describe('walking every route', () => {
     const aIds = await idsOwnedBy(a.id);
     let listsSeen = 0;
     for (const route of routes.filter((r) => r.method === 'GET' && r.params.length === 0)) {
+      // Paged lists show their longest page; other routes get no parameters they do not take.
+      const paged = route.operation?.parameters?.some((p) => p.in === 'query' && p.name === 'limit');
       for (const token of [a.adminToken, aViewerToken]) {
-        const res = await api.request('GET', `${route.url}?limit=100`, { token });
+        const res = await api.request('GET', paged ? `${route.url}?limit=100` : route.url, { token });
         expect(res.status).toBeLessThan(500);
         if (route.access === 'operator') {
           expectProblem(res, 403, 'forbidden');

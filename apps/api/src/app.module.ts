@@ -16,9 +16,11 @@ import { MeteringApiModule } from './metering/metering-api.module';
 import { HealthController } from './health/health.controller';
 import { HostsController } from './hosts/hosts.controller';
 import { ImagesApiModule } from './images/images-api.module';
+import { InvoicesApiModule } from './invoices/invoices-api.module';
 import { JobsApiModule } from './jobs/jobs-api.module';
 import { PoolsApiModule } from './pools/pools-api.module';
 import { ReconciliationApiModule } from './reconciliation/reconciliation-api.module';
+import { ReportsApiModule } from './reports/reports-api.module';
 import { ServersApiModule } from './servers/servers-api.module';
 import { ProblemFilter } from './http/problem.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
@@ -47,6 +49,8 @@ export class ApiModule {
         MeteringApiModule,
         EventsApiModule,
         BillingApiModule,
+        InvoicesApiModule,
+        ReportsApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
       providers: [

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
-import { InvoiceDocument, InvoiceView, InvoiceViews, renderInvoiceHtml, renderInvoicePdf } from '@carve/billing';
+import { InvoiceDocument, InvoiceView, InvoiceViews, invoicesCsv, renderInvoiceHtml, renderInvoicePdf } from '@carve/billing';
 import { Actor } from '@carve/tenancy';
 
 /** An invoice as a document: the same view the JSON route shows, with the operator's name on top. */
@@ -33,6 +33,17 @@ export class InvoiceDocs {
   async pdf(actor: Actor, id: string): Promise<{ number: string; body: Buffer }> {
     const view = await this.views.get(actor, id);
     return { number: view.number, body: await renderInvoicePdf(invoiceDocument(view, this.config.operatorName)) };
+  }
+
+  /** The accountant's CSV of a period's final invoices, in number order. */
+  async csv(actor: Actor, period: string): Promise<string> {
+    const views = await this.views.ofPeriod(actor, period);
+    return invoicesCsv(
+      views.map((view) => {
+        const { operator: _operator, lines, ...summary } = invoiceDocument(view, this.config.operatorName, view.customerEmail);
+        return { invoice: { ...summary, customerId: view.customerId }, lines };
+      }),
+    );
   }
 
   async html(actor: Actor, id: string): Promise<string> {

@@ -30,3 +30,10 @@ export class StartRunDto {
   @Matches(MONTH, { message: 'must be a month as YYYY-MM' })
   period: string;
 }
+
+export class InvoicesCsvQuery {
+  @ApiProperty({ example: '2026-10', description: "The period whose final invoices are exported, in the operator's billing time zone" })
+  @IsString()
+  @Matches(MONTH, { message: 'must be a month as YYYY-MM' })
+  period: string;
+}

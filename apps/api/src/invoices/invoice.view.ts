@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { LINE_KINDS } from '@carve/billing';
 
 export class InvoiceLineDoc {
@@ -13,6 +13,14 @@ export class InvoiceLineDoc {
   @ApiProperty({ example: '5' }) unitPrice: string;
   @ApiProperty({ example: '9.39', description: 'Major units with the currency\'s decimals' }) amount: string;
   @ApiPropertyOptional({ nullable: true, type: String }) priceVersionId: string | null;
+}
+
+export class InvoiceCreditNoteDoc {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'CN-2026-000001' }) number: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ example: '4.88', description: 'With tax, major units' }) total: string;
+  @ApiProperty() issuedAt: string;
 }
 
 export class InvoiceDoc {
@@ -31,6 +39,7 @@ export class InvoiceDoc {
   @ApiProperty({ example: '115.83' }) total: string;
   @ApiProperty() issuedAt: string;
   @ApiProperty({ type: [InvoiceLineDoc] }) lines: InvoiceLineDoc[];
+  @ApiProperty({ type: [InvoiceCreditNoteDoc], description: 'Credit notes issued against the invoice (GET /v1/credit-notes/:id for their lines)' }) creditNotes: InvoiceCreditNoteDoc[];
 }
 
 export class InvoicePage {
@@ -38,7 +47,7 @@ export class InvoicePage {
   @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-export class InvoicePreviewDoc extends InvoiceDoc {
+export class InvoicePreviewDoc extends OmitType(InvoiceDoc, ['id', 'number', 'issuedAt', 'creditNotes'] as const) {
   @ApiProperty({ description: 'Always true: an estimate of the current month so far, not an invoice' }) estimate: boolean;
   @ApiProperty({ description: 'Sizes and usage are counted up to this instant' }) through: string;
 }
@@ -59,4 +68,21 @@ export class InvoiceRunDoc {
   @ApiProperty({ enum: ['finished'] }) status: string;
   @ApiProperty({ description: 'Invoices this call issued (0 when the period was already invoiced)' }) issued: number;
   @ApiProperty({ type: [InvoiceDoc], description: 'Every invoice of the period, in number order' }) invoices: InvoiceDoc[];
+}
+
+export class InvoiceRunSummaryDoc {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: '2026-10' }) period: string;
+  @ApiProperty({ example: 'UTC' }) timeZone: string;
+  @ApiProperty({ enum: ['running', 'finished', 'failed'] }) status: string;
+  @ApiProperty({ enum: ['scheduled', 'api', 'replay'] }) trigger: string;
+  @ApiProperty({ description: 'Final invoices of the period when the run finished' }) invoices: number;
+  @ApiProperty() startedAt: string;
+  @ApiPropertyOptional({ nullable: true, type: String }) finishedAt: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why a failed run stopped' }) error: string | null;
+}
+
+export class InvoiceRunPage {
+  @ApiProperty({ type: [InvoiceRunSummaryDoc] }) items: InvoiceRunSummaryDoc[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
 }

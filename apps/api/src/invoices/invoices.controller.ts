@@ -5,11 +5,11 @@ import { Actor, CurrentActor } from '@carve/tenancy';
 import type { FastifyReply } from 'fastify';
 import { OperatorRoute, ReadRoute } from '../http/api-docs.decorators';
 import { PositiveIntParam } from '../http/int-param';
-import { pageRequest } from '../http/page-query.dto';
+import { PageQuery, pageRequest } from '../http/page-query.dto';
 import { UuidParam } from '../http/uuid-param';
-import { InvoiceListQuery, PreviewQuery, StartRunDto } from './invoice.dto';
+import { InvoiceListQuery, InvoicesCsvQuery, PreviewQuery, StartRunDto } from './invoice.dto';
 import { InvoiceDocs } from './invoice-docs';
-import { InvoiceDoc, InvoicePage, InvoicePreviewDoc, InvoiceRunDoc, LineSourcesDoc } from './invoice.view';
+import { InvoiceDoc, InvoicePage, InvoicePreviewDoc, InvoiceRunDoc, InvoiceRunPage, LineSourcesDoc } from './invoice.view';
 
 /** Invoices: customers read their own, operators every customer's; runs are the operator's. */
 @ApiTags('billing')
@@ -26,6 +26,15 @@ export class InvoicesController {
   @ApiOkResponse({ type: InvoicePage, description: 'Finalised invoices, newest first' })
   list(@CurrentActor() actor: Actor, @Query() query: InvoiceListQuery): Promise<InvoicePage> {
     return this.views.list(actor, pageRequest(query), { customerId: query.customerId, period: query.period });
+  }
+
+  @Get('invoices.csv')
+  @OperatorRoute()
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: "The accountant's export of a period's final invoices: one row per line (RFC 4180, CRLF), invoice totals repeated on each" })
+  async csv(@CurrentActor() actor: Actor, @Query() query: InvoicesCsvQuery, @Res() reply: FastifyReply): Promise<void> {
+    const body = await this.docs.csv(actor, query.period);
+    await reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="invoices-${query.period}.csv"`).send(body);
   }
 
   @Get('invoices/preview')
@@ -65,6 +74,13 @@ export class InvoicesController {
   @ApiOkResponse({ type: LineSourcesDoc, description: 'What one line was computed from: size spans, or usage totals against what was included' })
   sources(@CurrentActor() actor: Actor, @UuidParam() id: string, @PositiveIntParam('n') n: number): Promise<LineSourcesDoc> {
     return this.views.sources(actor, id, n);
+  }
+
+  @Get('billing/runs')
+  @OperatorRoute()
+  @ApiOkResponse({ type: InvoiceRunPage, description: 'Invoice runs, newest first: the period, state, when it started and finished, and how many final invoices the period has' })
+  listRuns(@CurrentActor() actor: Actor, @Query() query: PageQuery): Promise<InvoiceRunPage> {
+    return this.views.runs(actor, pageRequest(query));
   }
 
   @Post('billing/runs')

@@ -7,7 +7,7 @@ import { billingPeriod, monthContaining } from '../rules/billing-period';
 import { computeOrExplain } from './compute-or-explain';
 import { unitsToDecimal } from '../rules/rational';
 import { BillingInputs } from './billing-inputs';
-import { InvoiceLineRow, InvoiceRepository, InvoiceRow } from './invoice.repository';
+import { InvoiceLineRow, InvoiceRepository, InvoiceRow, InvoiceRunRow } from './invoice.repository';
 
 export interface InvoiceLineView {
   n: number;
@@ -41,9 +41,32 @@ export interface InvoiceView {
   total: string;
   issuedAt: string;
   lines: InvoiceLineView[];
+  /** Credit notes issued against the invoice, in number order. */
+  creditNotes: InvoiceCreditNoteView[];
 }
 
-export interface InvoicePreview extends Omit<InvoiceView, 'id' | 'number' | 'issuedAt'> {
+export interface InvoiceCreditNoteView {
+  id: string;
+  number: string;
+  reason: string;
+  total: string;
+  issuedAt: string;
+}
+
+export interface InvoiceRunView {
+  id: string;
+  period: string;
+  timeZone: string;
+  status: InvoiceRunRow['status'];
+  trigger: string;
+  /** Final invoices of the period when the run finished. */
+  invoices: number;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface InvoicePreview extends Omit<InvoiceView, 'id' | 'number' | 'issuedAt' | 'creditNotes'> {
   estimate: true;
   /** Usage and sizes are counted up to this instant. */
   through: string;
@@ -94,6 +117,35 @@ export class InvoiceViews {
       page.limit,
       (r) => views.get(r.id)!,
     );
+  }
+
+  /** The operator's invoice runs, newest first. */
+  async runs(actor: Actor, page: PageRequest): Promise<Page<InvoiceRunView>> {
+    if (actor.customerId !== null) throw new ForbiddenError('Only the operator reads invoice runs.');
+    const rows = await this.invoices.runs(page);
+    return toPage(
+      rows.map((r) => ({ ...r, createdAt: r.startedAt })),
+      page.limit,
+      (r) => ({
+        id: r.id,
+        period: r.period,
+        timeZone: r.timeZone,
+        status: r.status,
+        trigger: r.trigger,
+        invoices: r.invoices,
+        startedAt: r.startedAt.toISOString(),
+        finishedAt: r.finishedAt?.toISOString() ?? null,
+        error: r.error,
+      }),
+    );
+  }
+
+  /** Every final invoice of a period in number order, with the customer's contact email (the accountant's export). */
+  async ofPeriod(actor: Actor, period: string): Promise<(InvoiceView & { customerEmail: string | null })[]> {
+    if (actor.customerId !== null) throw new ForbiddenError('Only the operator exports a period.');
+    const rows = await this.invoices.finalOfPeriod(period);
+    const customers = await this.customers.byIds([...new Set(rows.map((r) => r.customerId))]);
+    return (await this.views(rows)).map((v) => ({ ...v, customerEmail: customers.get(v.customerId)?.contactEmail ?? null }));
   }
 
   async get(actor: Actor, id: string): Promise<InvoiceView> {
@@ -147,6 +199,7 @@ export class InvoiceViews {
 
   async views(rows: readonly InvoiceRow[]): Promise<InvoiceView[]> {
     const lines = await this.invoices.lines(rows.map((r) => r.id));
+    const creditNotes = await this.invoices.creditNotesOf(rows.map((r) => r.id));
     const customers = await this.customers.byIds([...new Set(rows.map((r) => r.customerId))]);
     return rows.map((r) => {
       const digits = digitsOf(r.currency);
@@ -166,6 +219,7 @@ export class InvoiceViews {
         total: unitsToDecimal(r.totalMinor, digits),
         issuedAt: r.issuedAt!.toISOString(),
         lines: (lines.get(r.id) ?? []).map((l) => lineView(l, digits)),
+        creditNotes: (creditNotes.get(r.id) ?? []).map((c) => ({ id: c.id, number: c.number, reason: c.reason, total: unitsToDecimal(c.totalMinor, digits), issuedAt: c.issuedAt.toISOString() })),
       };
     });
   }

@@ -40,6 +40,35 @@ export interface InvoiceRow {
   issuedAt: Date | null;
 }
 
+/** A credit note as the invoice lists it. */
+export interface InvoiceCreditNoteRow {
+  id: string;
+  invoiceId: string;
+  number: string;
+  reason: string;
+  totalMinor: bigint;
+  issuedAt: Date;
+}
+
+export interface InvoiceRunRow {
+  id: string;
+  period: string;
+  timeZone: string;
+  status: 'running' | 'finished' | 'failed';
+  trigger: string;
+  invoices: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
+}
+
+/** An invoice line of a period with what the margin report needs of its invoice. */
+export interface PeriodLineRow extends InvoiceLineRow {
+  invoiceId: string;
+  customerId: string;
+  currency: string;
+}
+
 export type NewInvoice = Omit<InvoiceRow, 'id' | 'number' | 'status' | 'createdAt' | 'issuedAt'>;
 
 /** The customer a scope is limited to; null for the operator, who sees all. */
@@ -192,5 +221,63 @@ export class InvoiceRepository {
       [scopedCustomer(scope), filter.customerId ?? null, filter.period ?? null, after?.issuedAt ?? null, after?.id ?? null, limit],
     );
     return rows.map(toInvoice);
+  }
+
+  /** The final invoice locked for the rest of the caller's transaction (a credit note against it is being issued). */
+  async lockFinal(manager: EntityManager, scope: TenantScope, id: string): Promise<InvoiceRow | undefined> {
+    const [row] = await manager.query(`${SELECT} WHERE id = $1 AND status = 'final' AND ($2::uuid IS NULL OR customer_id = $2) FOR UPDATE`, [id, scopedCustomer(scope)]);
+    return row ? toInvoice(row) : undefined;
+  }
+
+  /** Invoice id -> its number and tax rate, for final invoices only. */
+  async numbers(ids: readonly string[]): Promise<Map<string, { number: string; taxRate: string }>> {
+    if (ids.length === 0) return new Map();
+    const rows: { id: string; number: string; tax_rate: string }[] = await this.db.query(`SELECT id, number, tax_rate::text AS tax_rate FROM invoices WHERE id = ANY($1::uuid[]) AND status = 'final'`, [[...ids]]);
+    return new Map(rows.map((r) => [r.id, { number: r.number, taxRate: r.tax_rate }]));
+  }
+
+  /** The credit notes issued against each invoice, in number order. */
+  async creditNotesOf(invoiceIds: readonly string[]): Promise<Map<string, InvoiceCreditNoteRow[]>> {
+    const out = new Map<string, InvoiceCreditNoteRow[]>(invoiceIds.map((id) => [id, []]));
+    if (invoiceIds.length === 0) return out;
+    const rows: { id: string; invoice_id: string; number: string; reason: string; total_minor: string; issued_at: Date }[] = await this.db.query(
+      `SELECT id, invoice_id, number, reason, total_minor::text AS total_minor, issued_at FROM credit_notes WHERE invoice_id = ANY($1::uuid[]) ORDER BY sequence`,
+      [[...invoiceIds]],
+    );
+    for (const r of rows) out.get(r.invoice_id)!.push({ id: r.id, invoiceId: r.invoice_id, number: r.number, reason: r.reason, totalMinor: BigInt(r.total_minor), issuedAt: new Date(r.issued_at) });
+    return out;
+  }
+
+  /** Invoice runs, newest first, keyset by (started_at, id). Returns up to limit + 1 rows. */
+  async runs(page: PageRequest): Promise<InvoiceRunRow[]> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT id, period, time_zone, status, trigger, invoices, started_at, finished_at, error FROM invoice_runs
+        WHERE ($1::timestamptz IS NULL OR (started_at, id) < ($1, $2::uuid))
+        ORDER BY started_at DESC, id DESC LIMIT $3`,
+      [page.after?.createdAt ?? null, page.after?.id ?? null, page.limit + 1],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      period: r.period as string,
+      timeZone: r.time_zone as string,
+      status: r.status as InvoiceRunRow['status'],
+      trigger: r.trigger as string,
+      invoices: Number(r.invoices),
+      startedAt: new Date(r.started_at as Date),
+      finishedAt: r.finished_at ? new Date(r.finished_at as Date) : null,
+      error: (r.error as string | null) ?? null,
+    }));
+  }
+
+  /** Every final line that bills `period` (the period's invoices and adjustments on later ones), without its sources. */
+  async linesBilling(period: string): Promise<PeriodLineRow[]> {
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT l.invoice_id, i.customer_id, i.currency, l.n, l.subject_id, l.subject_name, l.kind, l.price_version_id, l.quantity::text AS quantity, l.unit,
+              l.unit_price::text AS unit_price, l.amount_minor::text AS amount_minor, l.period, l.adjustment, NULL::jsonb AS sources
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+        WHERE i.status = 'final' AND l.period = $1 ORDER BY i.sequence, l.n`,
+      [period],
+    );
+    return rows.map((r) => ({ ...toLine(r), invoiceId: r.invoice_id as string, customerId: r.customer_id as string, currency: String(r.currency) }));
   }
 }
