@@ -13,6 +13,7 @@ import { ServerSshKeys1764070000000 } from './1764070000000-ServerSshKeys';
 import { Metering1764080000000 } from './1764080000000-Metering';
 import { Events1764090000000 } from './1764090000000-Events';
 import { Billing1764100000000 } from './1764100000000-Billing';
+import { IoFairness1764113000000 } from './1764113000000-IoFairness';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
@@ -20,4 +21,4 @@ import { Billing1764100000000 } from './1764100000000-Billing';
  */
 export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000];

@@ -16,6 +16,7 @@ import { MeteringApiModule } from './metering/metering-api.module';
 import { HealthController } from './health/health.controller';
 import { HostsController } from './hosts/hosts.controller';
 import { ImagesApiModule } from './images/images-api.module';
+import { IoImpactApiModule } from './io-impact/io-impact-api.module';
 import { InvoicesApiModule } from './invoices/invoices-api.module';
 import { JobsApiModule } from './jobs/jobs-api.module';
 import { PoolsApiModule } from './pools/pools-api.module';
@@ -47,6 +48,7 @@ export class ApiModule {
         AuditApiModule,
         ReconciliationApiModule,
         MeteringApiModule,
+        IoImpactApiModule,
         EventsApiModule,
         BillingApiModule,
         InvoicesApiModule,
