@@ -299,6 +299,16 @@ describe('the margin report', () => {
     expect(res.body.totals).toEqual({ revenue: '192.02', cost: '179.00', margin: '13.02', note: null });
   });
 
+  it('still shows the costs of a month without invoices, and leaves out hosts registered after it', async () => {
+    const res = await api.request('GET', '/v1/reports/margin?month=2026-10');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ month: '2026-10', currency: null, invoices: 0, unattributedRevenue: '0.00', totals: { revenue: '0.00', cost: '149.00', margin: '-149.00', note: null } });
+    expect(res.body.hosts.map((h: { name: string; revenue: string; cost: string; margin: string }) => [h.name, h.revenue, h.cost, h.margin])).toEqual([
+      ['h1-shared', '0.00', '100.00', '-100.00'],
+      ['h3-dedicated', '0.00', '49.00', '-49.00'],
+    ]);
+  });
+
   it("is the operator's; a bad month is 400 naming month, a month not over 409", async () => {
     expectProblem(await api.request('GET', `/v1/reports/margin?month=${MONTH}`, { token: a.adminToken }), 403, 'forbidden');
     for (const query of ['?month=2026-13', '?month=2026-1', '?month=', '']) {

@@ -125,7 +125,10 @@ export class MarginReport {
     const minor = apportion(cells);
     const cell = (kind: 'd' | 'p', hostId: string) => minor.get(`${kind}:${hostId}`) ?? 0n;
 
-    const digits = currency ? minorUnitDigits(currency) : 2;
+    // A month without invoices still has costs: they add up when every host costs in one currency.
+    const hostCurrencies = [...new Set(hosts.map((h) => h.currency))];
+    const reportCurrency = currency ?? (hostCurrencies.length === 1 ? hostCurrencies[0]! : null);
+    const digits = reportCurrency ? minorUnitDigits(reportCurrency) : 2;
     const f = (units: bigint) => unitsToDecimal(units, digits);
     const seconds = period.end - period.start;
     let revenueTotal = cell('d', UNATTRIBUTED) + cell('p', UNATTRIBUTED);
@@ -142,14 +145,14 @@ export class MarginReport {
       const hostDigits = minorUnitDigits(host.currency);
       const cost = Rational.of(host.monthlyCostMinor).mul(share).roundToUnits(0);
       const prorated = existed < seconds;
-      const sameCurrency = currency === null || currency === host.currency;
+      const sameCurrency = reportCurrency === host.currency;
       const revenue = d + p;
       revenueTotal += revenue;
       if (sameCurrency) costTotal += cost;
       else otherCurrencies.add(host.currency);
       const notes: string[] = [];
       if (prorated) notes.push(`registered ${new Date(from).toISOString()}: cost prorated to ${share.toFixed(6)} of the month`);
-      if (!sameCurrency) notes.push(`cost is in ${host.currency}, revenue in ${currency}: no margin without an exchange rate`);
+      if (!sameCurrency) notes.push(`cost is in ${host.currency}, revenue in ${reportCurrency ?? 'several currencies'}: no margin without an exchange rate`);
       rows.push({
         hostId: host.id,
         name: host.name,
