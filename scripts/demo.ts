@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const ctx = demoContext(new CarveApi(target.apiUrl, target.operatorToken), narrator);
+  const ctx = demoContext(new CarveApi(target.apiUrl, target.operatorToken), narrator, { dataDir: target.dataDir, env: process.env });
   narrator.raw(`carve demo ${ctx.stamp} against ${target.apiUrl} (operator token from ${target.source})`);
   const started = Date.now();
   try {

@@ -1,7 +1,7 @@
 // `npm run demo` as an operator runs it: against carve started by `npm start` (the launcher, in a
 // child process, on this machine's PostgreSQL and Redis, with two simulated Dom0 hosts).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { clearRedisPrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase, uniqueName } from '@carve/testing';
@@ -52,7 +52,7 @@ beforeAll(async () => {
   prefix = uniqueName('carvedemo');
   const port = await ephemeralPort();
   launcher = new LauncherProcess(
-    launcherEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, CARVE_SIM_HOSTS: '2' }),
+    launcherEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, CARVE_SIM_HOSTS: '2', METERING_INTERVAL_SECONDS: '10' }),
   );
   await launcher.waitFor(/carve is running/);
   token = (await launcher.waitFor(/export TOKEN=(carve_\S+)/))[1]!;
@@ -72,7 +72,8 @@ afterAll(async () => {
 });
 
 it('tells the whole story through the API, then carve shows the deleted server deleted and the others running', async () => {
-  const run = await runDemo({ CARVE_API_URL: apiUrl, CARVE_TOKEN: token });
+  // The demo runs where npm start runs: it finds the data dir (SSH key, for staging the simulator) and the database (for seeding history).
+  const run = await runDemo({ CARVE_API_URL: apiUrl, CARVE_TOKEN: token, CARVE_DATA_DIR: dataDir, DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix });
   if (run.code !== 0) throw new Error(`demo exited ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`);
   const out = run.stdout;
 
@@ -91,6 +92,13 @@ it('tells the whole story through the API, then carve shows the deleted server d
     /db: active root from the next boot: standby; pendingReboot: true/,
     /db: rebooted onto standby; pendingReboot: false, state running/,
     /scratch: deleted/,
+    /db \(domain \S+\) now runs an io-heavy workload/,
+    /done in [\d.]+ s: [\d,]+ spans written/,
+    /last 24 hours, busiest disk first.*\n.*\n.*\n\s+db\s/,
+    /db-\S+ uses [\d.]+% of one CPU now/,
+    /open \S+db-24h\.html/,
+    /open \S+db-30d\.html/,
+    /production, \d{4}-\d{2}: [\d.]+ GB sent of 2000 GB/,
     /created \(UTC\)\s+customer\s+server\s+type\s+status\s+steps\s+duration/,
     /size \/ allocated \/ free/,
     /demo finished in [\d.]+ s: web running, db running, app running; scratch deleted\n/,
@@ -106,6 +114,14 @@ it('tells the whole story through the API, then carve shows the deleted server d
     expect(out).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+succeeded\\s+\\d+/\\d+\\s+[\\d.]+ s`));
   }
   expect(run.stderr).toBe('');
+  // The three graphs of a range share one X axis: the same tick labels on each.
+  const page = /open (\S+db-30d\.html)/.exec(out)![1]!;
+  const svgs = ['cpu', 'disk', 'net'].map((m) => readFileSync(page.replace('db-30d.html', `db-30d-${m}.svg`), 'utf8'));
+  for (const svg of svgs) expect(svg).toMatch(/^<svg/);
+  const ticks = (svg: string) => [...svg.matchAll(/<text[^>]*>(\d{1,2} \w{3}|\d{2}:\d{2})<\/text>/g)].map((m) => m[1]);
+  expect(ticks(svgs[0]!).length).toBeGreaterThan(3);
+  expect(ticks(svgs[1]!)).toEqual(ticks(svgs[0]!));
+  expect(ticks(svgs[2]!)).toEqual(ticks(svgs[0]!));
 
   type Server = { name: string; state: string; memoryMiB: number; pendingReboot: boolean; disks: { label: string; activeRoot: boolean }[] };
   const listed = (await getJson<{ items: Server[] }>(`${apiUrl}/v1/servers?limit=100`, token)).items;

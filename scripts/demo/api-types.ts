@@ -71,6 +71,8 @@ export interface ServerView {
   vcpus: number;
   pendingReboot: boolean;
   failureReason: string | null;
+  /** The domain's name on its Dom0. */
+  domainName: string;
   disks: DiskView[];
 }
 

@@ -52,6 +52,27 @@ export class CarveApi {
     return this.request<T>('GET', path);
   }
 
+  /** A document the API renders (an SVG graph, a PDF invoice): its bytes and content type. */
+  async document(path: string): Promise<{ contentType: string; body: Buffer }> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+    } catch (error) {
+      throw new ApiProblemError('GET', path, { status: 0, title: 'No answer', detail: `no answer from ${this.baseUrl} (${(error as Error).message}); is carve running?` });
+    }
+    const body = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) {
+      let problem: Problem = { status: response.status, detail: body.toString('utf8').slice(0, 200) };
+      try {
+        problem = { ...(JSON.parse(body.toString('utf8')) as Problem), status: response.status };
+      } catch {
+        // Not a problem body: the start of the text says enough.
+      }
+      throw new ApiProblemError('GET', path, problem);
+    }
+    return { contentType: response.headers.get('content-type') ?? '', body };
+  }
+
   post<T>(path: string, body: unknown, idempotencyKey: string): Promise<T> {
     return this.request<T>('POST', path, { body, idempotencyKey });
   }

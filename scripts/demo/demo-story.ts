@@ -1,10 +1,13 @@
+import { join } from 'node:path';
 import type { ServerView } from './api-types';
 import { buySharedPool, createDedicatedPool } from './customer-pools';
 import type { DemoContext } from './demo-context';
 import { printJobsQueue, printPools } from './final-report';
-import { createCustomer, dedicateHost, ensureImage, findFreeHost, setCeiling, showHosts } from './operator-setup';
+import { createCustomer, dedicateHost, ensureImage, findFreeHost, setCeiling, showHosts, type DemoCustomer } from './operator-setup';
 import { deleteServer, growMemoryLive, switchRootThenReboot } from './server-actions';
 import { followCreates, orderServer, type OrderedServer } from './server-orders';
+import { historyDays, seedHistory, stageWorkload } from './usage-history';
+import { printHostCpu, printPoolTransfer, printServerUsage, saveGraphs } from './usage-tour';
 
 export interface DemoOutcome {
   running: ServerView[];
@@ -77,12 +80,44 @@ export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   n.step(acme.name, 'deletes scratch');
   const scratch = await deleteServer(ctx, acme, byName('scratch'));
 
+  const running = [web, db, ...created.filter((s) => s.customerId === globex.id)];
+  await tellUsage(ctx, { acme, poolId: acmePool.id, running, db, hostNames });
+
   n.step('Operator', 'the jobs queue of this run, newest first');
   await printJobsQueue(ctx, [acme, globex], serverNames);
 
   n.step('Operator', 'the pools');
   await printPools(ctx, [acme, globex], poolIds);
 
-  const running = [web, db, ...created.filter((s) => s.customerId === globex.id)];
   return { running, deleted: [scratch], dedicated: freeHost !== undefined };
+}
+
+interface UsageCast {
+  acme: DemoCustomer;
+  poolId: string;
+  running: ServerView[];
+  /** Staged as the io-heavy tenant of its host. */
+  db: ServerView;
+  hostNames: Map<string, string>;
+}
+
+/** Metering: db turned io-heavy, weeks of history seeded, then what the API shows of it. */
+async function tellUsage(ctx: DemoContext, { acme, poolId, running, db, hostNames }: UsageCast): Promise<void> {
+  const n = ctx.narrator;
+  const days = historyDays();
+  n.step('Operator', `stages an io-heavy workload on db and seeds ${days} days of usage history for the running servers (through metering's ingest path)`);
+  await stageWorkload(ctx, db, 'io-heavy');
+  const profiles = new Map(running.map((s) => [s.id, s.id === db.id ? 'io-heavy' : s.name === 'web' ? 'web' : 'network-heavy']));
+  await seedHistory(ctx, { servers: running, profiles, days });
+
+  n.step('Operator', 'reads the last 24 hours of every server: db stands out on disk');
+  await printServerUsage(ctx, running, hostNames);
+  await printHostCpu(ctx, db.hostId, hostNames.get(db.hostId) ?? db.hostId, db.id);
+
+  n.step(acme.name, "saves db's CPU, disk and network graphs for 24 hours and 30 days (one time axis: stacked, they line up)");
+  const dir = join(ctx.local.dataDir, 'demo', ctx.stamp);
+  for (const range of ['24h', '30d']) n.detail(`open ${await saveGraphs(ctx, acme, db, range, dir)}`);
+
+  n.step(acme.name, "reads its pool's transfer this month, shared by all its servers");
+  await printPoolTransfer(ctx, acme, poolId);
 }

@@ -7,6 +7,8 @@ export interface DemoTarget {
   operatorToken: string;
   /** Where each value came from, shown on the first line of the demo. */
   source: string;
+  /** npm start's data dir (CARVE_DATA_DIR, default ./.data). */
+  dataDir: string;
 }
 
 export const NO_TARGET_MESSAGE = 'start carve first with npm start, or set CARVE_API_URL and CARVE_TOKEN';
@@ -36,5 +38,5 @@ export function resolveDemoTarget(env: Record<string, string | undefined>): Demo
     throw new DemoTargetError(`CARVE_API_URL is "${apiUrl}", not a URL like http://127.0.0.1:3000`);
   }
   const source = envUrl && envToken ? 'CARVE_API_URL and CARVE_TOKEN' : `${credentialsPath(dataDir)}${envUrl || envToken ? ' and the environment' : ''}`;
-  return { apiUrl: parsed.toString().replace(/\/+$/, ''), operatorToken, source };
+  return { apiUrl: parsed.toString().replace(/\/+$/, ''), operatorToken, source, dataDir };
 }
