@@ -1,6 +1,6 @@
 /**
- * Child entry: `--hosts N --authorized-key-file FILE` starts N simulated Dom0 hosts in
- * this process (other machines in production, so their CPU is not the collector's), on
+ * Child entry: `--hosts N --first F --authorized-key-file FILE` starts N simulated Dom0
+ * hosts (collect-F+1 and on) in this process (other machines in production, so their CPU is not the collector's), on
  * the real clock (time factor 1: the collector's rates use the hosts' own timestamps).
  * Over IPC it answers `ready` with their ports and host key fingerprints, then takes
  * `domains` (per host, the DomUs carve has servers for) and starts them at once, as
@@ -57,16 +57,17 @@ function startDomains(sim: SimHost, hostIndex: number, domains: readonly FleetDo
 
 async function main(): Promise<void> {
   const count = Number(flag('--hosts'));
+  const firstIndex = Number(flag('--first'));
   const authorizedKey = readFileSync(flag('--authorized-key-file'), 'utf8').trim();
   const sims: SimHost[] = [];
   // In batches: a thousand key generations and listens at once only make the first ones slow.
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, k) =>
-      startSimHost({ name: `collect-${String(i + k + 1).padStart(4, '0')}`, port: 0, authorizedKeys: [authorizedKey], timeFactor: 1, ...FLEET_HOST_SHAPE }),
+      startSimHost({ name: `collect-${String(firstIndex + i + k + 1).padStart(4, '0')}`, port: 0, authorizedKeys: [authorizedKey], timeFactor: 1, ...FLEET_HOST_SHAPE }),
     );
     sims.push(...(await Promise.all(batch)));
   }
-  const byName = new Map(sims.map((s, i) => [s.name, { sim: s, index: i }]));
+  const byName = new Map(sims.map((s, i) => [s.name, { sim: s, index: firstIndex + i }]));
   const close = async (): Promise<void> => {
     await Promise.all(sims.map((s) => s.close()));
     process.exit(0);

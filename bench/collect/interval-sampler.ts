@@ -11,6 +11,12 @@ export interface Sample {
   workerRss: number;
 }
 
+/** The worker's RSS sampled every second during one interval (the heap grows and is collected within intervals). */
+export interface RssRange {
+  min: number;
+  max: number;
+}
+
 /**
  * Takes a sample at every interval boundary (the instants the worker's rounds start on),
  * keyed by the interval that starts there: the sample of k+1 minus that of k is interval
@@ -18,11 +24,14 @@ export interface Sample {
  */
 export class IntervalSampler {
   readonly samples = new Map<number, Sample>();
+  /** Per interval, the lowest and highest RSS seen in it. */
+  readonly rss = new Map<number, RssRange>();
   private timer?: NodeJS.Timeout;
+  private rssTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly intervalMs: number,
-    private readonly pids: { worker: number; postgres: number; sims: number },
+    private readonly pids: { worker: number; postgres: number; sims: readonly number[] },
   ) {}
 
   sample(): Sample {
@@ -31,7 +40,7 @@ export class IntervalSampler {
       atMs: Date.now(),
       worker: processCpuSeconds(this.pids.worker) ?? Number.NaN,
       postgres: processTreeCpuSeconds(this.pids.postgres),
-      sims: processCpuSeconds(this.pids.sims) ?? Number.NaN,
+      sims: this.pids.sims.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? Number.NaN), 0),
       machineBusy: machine.busy,
       machineTotal: machine.total,
       workerRss: residentBytes(this.pids.worker) ?? Number.NaN,
@@ -39,6 +48,13 @@ export class IntervalSampler {
   }
 
   start(): void {
+    this.rssTimer = setInterval(() => {
+      const bytes = residentBytes(this.pids.worker);
+      if (bytes === undefined) return;
+      const k = Math.floor(Date.now() / this.intervalMs);
+      const range = this.rss.get(k);
+      this.rss.set(k, { min: Math.min(range?.min ?? bytes, bytes), max: Math.max(range?.max ?? bytes, bytes) });
+    }, 1000);
     const schedule = (): void => {
       const now = Date.now();
       const next = (Math.floor(now / this.intervalMs) + 1) * this.intervalMs;
@@ -53,6 +69,7 @@ export class IntervalSampler {
 
   stop(): void {
     clearTimeout(this.timer);
+    clearInterval(this.rssTimer);
   }
 
   /** Resolves once interval k's start has been sampled. */
