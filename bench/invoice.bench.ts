@@ -68,8 +68,12 @@ function parseOptions(argv: readonly string[]): Options {
 /** The run's own progress (context 'billing') with the time since it started; warnings and errors as they come. */
 class ProgressLogger implements LoggerService {
   started = Date.now();
+  private last = '';
   log(message: unknown, context?: unknown): void {
-    if (context === 'billing') log(`  ${((Date.now() - this.started) / 1000).toFixed(1)} s: ${String(message)}`);
+    // Nest hands some messages over twice (instance and static logger); say each once.
+    if (context !== 'billing' || String(message) === this.last) return;
+    this.last = String(message);
+    log(`  ${((Date.now() - this.started) / 1000).toFixed(1)} s: ${this.last}`);
   }
   warn(message: unknown): void {
     log(`warning: ${String(message)}`);

@@ -54,7 +54,7 @@ function shape(sql: string): string {
   const flat = sql.replace(/\s+/g, ' ').trim();
   const from = /\bFROM (\w+)/i.exec(flat)?.[1];
   const where = /\bWHERE (.{0,70})/i.exec(flat)?.[1];
-  if (/^(START TRANSACTION|COMMIT|ROLLBACK|SELECT pg_advisory)/i.test(flat)) return flat.slice(0, 60);
+  if (/^(START TRANSACTION|COMMIT|ROLLBACK|LOCK |SELECT pg_advisory)/i.test(flat)) return flat.slice(0, 60);
   const head = /^(INSERT INTO \w+|UPDATE \w+|DELETE FROM \w+)/i.exec(flat)?.[1];
   if (head) return `${head}${where ? ` WHERE ${where}` : ''}`.slice(0, 110);
   return `SELECT .. FROM ${from ?? '?'}${where ? ` WHERE ${where}` : ''}`.slice(0, 110);
