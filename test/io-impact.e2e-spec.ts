@@ -4,7 +4,7 @@
 // The simulator runs 60x real time, so a reading every second is a reading every simulated minute.
 import type { Host } from '@carve/inventory';
 import { HostRepository } from '@carve/inventory';
-import { HostCollector } from '@carve/metering';
+import { countersOf, HostCollector, UsageIngest } from '@carve/metering';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
 import { expectProblem } from './support/problem-assertions';
 
@@ -250,5 +250,33 @@ describe('bad input and access', () => {
     for (const url of [`/v1/hosts/${missing}/io-impact`, `/v1/customers/${missing}/io-impact`, `/v1/hosts/${missing}/io-policy`]) {
       expectProblem(await stack.api.request('GET', url, {}), 404, 'not_found');
     }
+  });
+});
+
+describe('a learned capacity baseline', () => {
+  it('needs history, then is a percentile of the host\'s own 5-minute totals', async () => {
+    expectStatus(await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { capacityMode: 'learned', learnedPercentile: 50 } }), 200);
+    const young = await stack.api.request('GET', `/v1/hosts/${crowded}/io-impact`, {});
+    expectStatus(young, 200);
+    expect(young.body.rules.capacityBaseline).toMatchObject({ mode: 'learned', iops: null, learnedPercentile: 50 });
+    expect(young.body.rules.capacityBaseline.learnedFromBuckets).toBeLessThan(24);
+    expect(young.body.rules.capacityBaseline.note).toMatch(/not enough history/);
+
+    // Three hours of history at exactly 100 IOPS, most of what the host has seen: the median is 100.
+    const start = Math.floor((Date.now() - 20 * 3_600_000) / 300_000) * 300_000;
+    const spans = Array.from({ length: 36 }, (_, i) => ({
+      from: start + i * 300_000,
+      to: start + (i + 1) * 300_000,
+      kind: 'measured' as const,
+      memoryMiB: 1024,
+      usage: countersOf((c) => (c === 'readRequests' || c === 'writeRequests' ? 15_000 : c === 'readBytes' || c === 'writeBytes' ? 15_000 * 4096 : 0)),
+    }));
+    expect(await stack.worker!.get(UsageIngest).ingestSpans([{ server: { id: quiet1.serverId, customerId: quiet1.customerId, poolId: quiet1.poolId }, hostId: crowded, spans }])).toBe(36);
+    const learned = await stack.api.request('GET', `/v1/hosts/${crowded}/io-impact`, {});
+    expect(learned.body.rules.capacityBaseline.learnedFromBuckets).toBeGreaterThanOrEqual(36);
+    expect(learned.body.rules.capacityBaseline.iops).toBeCloseTo(100, 0);
+    expect(learned.body.contentionWindows.some((w: Json) => w.reasons.includes('iops-over-baseline'))).toBe(true);
+    expect(learned.body.offenders[0].serverId).toBe(noisy.serverId);
+    expectStatus(await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { capacityMode: 'none', learnedPercentile: null } }), 200);
   });
 });

@@ -1,4 +1,6 @@
+export * from './host-io.analyser';
 export * from './io-impact.analysis';
+export * from './io-impact.model';
 export * from './io-impact.chart';
 export * from './io-impact.service';
 export * from './io-impact.window';

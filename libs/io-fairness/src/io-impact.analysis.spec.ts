@@ -1,4 +1,5 @@
-import { analyseIoImpact, HostDiskSpan, IoRules, percentile, ServerIoSpan, DEFAULT_IO_RULES } from './io-impact.analysis';
+import { analyseIoImpact, percentile } from './io-impact.analysis';
+import { DEFAULT_IO_RULES, HostDiskSpan, IoRules, ServerIoSpan } from './io-impact.model';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 1);

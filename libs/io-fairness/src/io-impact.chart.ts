@@ -1,5 +1,5 @@
 import { renderUsageChart } from '@carve/metering';
-import type { IoImpactAnalysis } from './io-impact.analysis';
+import type { IoImpactAnalysis } from './io-impact.model';
 import type { IoWindow } from './io-impact.window';
 
 /**

@@ -1,19 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { Clock, NotFoundError } from '@carve/core';
-import { Host, hostCapacity, HostRepository } from '@carve/inventory';
+import { Host, HostRepository } from '@carve/inventory';
 import { ServerRepository } from '@carve/servers';
 import { CustomerService } from '@carve/tenancy';
-import { analyseIoImpact, ContentionWindow, DEFAULT_IO_RULES, IoImpactAnalysis, IoRules, Offender, ServerIoStats } from './io-impact.analysis';
+import { HostAnalysis, HostIoAnalyser, IoRulesView } from './host-io.analyser';
+import { ContentionWindow, IoImpactAnalysis, Offender, ServerIoStats } from './io-impact.model';
 import { IoWindow, ioWindow, IoWindowQuery } from './io-impact.window';
-import { HostIoPolicy } from './io-policy';
-import { HostIoPolicyRepository } from './io-policy.repository';
-import { CandidateHostIo, NO_DISK_IO_LIMIT, recommend, Recommendation } from './io-recommendations';
+import { IoRecommendationService } from './io-recommendation.service';
+import { NO_DISK_IO_LIMIT, Recommendation } from './io-recommendations';
 import { IoSamplesReader } from './io-samples.reader';
-
-/** A learned baseline rests on the 14 days before the window's end, and needs at least two hours of 5-minute buckets. */
-const LEARNING_DAYS = 14;
-const LEARNED_MIN_BUCKETS = 24;
 
 export interface NamedServer {
   serverId: string;
@@ -21,15 +17,6 @@ export interface NamedServer {
   domainName: string | null;
   customerId: string;
   customerName: string | null;
-}
-
-export interface IoRulesView {
-  busyThresholdPercent: number;
-  capacityBaseline: { mode: HostIoPolicy['capacityMode']; iops: number | null; mbps: number | null; learnedPercentile: number | null; learnedFromBuckets: number | null; note: string | null };
-  victimLatencyFactor: number;
-  victimMinExtraWaitMsPerSecond: number;
-  offenderMinSharePercent: number;
-  explanation: string[];
 }
 
 export type ServerRow = NamedServer & Omit<ServerIoStats, 'serverId' | 'customerId'> & {
@@ -80,15 +67,6 @@ export interface CustomerIoImpactReport {
   noDiskIoLimit: string;
 }
 
-interface HostAnalysis {
-  host: Host;
-  window: IoWindow;
-  policy: HostIoPolicy;
-  rules: IoRules;
-  rulesView: IoRulesView;
-  analysis: IoImpactAnalysis;
-}
-
 /**
  * The IO impact report: per host (and per customer across hosts), who used the disks,
  * when they were contended, who caused it and who suffered, with what to do about the
@@ -98,7 +76,8 @@ interface HostAnalysis {
 export class IoImpactService {
   constructor(
     private readonly samples: IoSamplesReader,
-    private readonly policies: HostIoPolicyRepository,
+    private readonly analyser: HostIoAnalyser,
+    private readonly recommendations: IoRecommendationService,
     private readonly hosts: HostRepository,
     private readonly servers: ServerRepository,
     private readonly customers: CustomerService,
@@ -113,9 +92,9 @@ export class IoImpactService {
   async hostReport(hostId: string, query: IoWindowQuery): Promise<HostIoImpactReport> {
     const window = this.window(query);
     const host = await this.requireHost(hostId);
-    const analysed = await this.analyse(host, window);
+    const analysed = await this.analyser.analyse(host, window);
     const names = await this.names(analysed.analysis);
-    const recommendations = await this.recommendations(analysed, window);
+    const recommendations = await this.recommendations.forOffenders(analysed, window);
     return this.view(analysed, names, recommendations);
   }
 
@@ -127,11 +106,11 @@ export class IoImpactService {
     for (const hostId of hostIds) {
       const host = await this.hosts.findById(hostId);
       if (!host) continue;
-      const analysed = await this.analyse(host, window);
+      const analysed = await this.analyser.analyse(host, window);
       const names = await this.names(analysed.analysis);
       const mine = new Set(analysed.analysis.servers.filter((s) => s.customerId === customerId).map((s) => s.serverId));
       const theirOffenders = analysed.analysis.offenders.filter((o) => mine.has(o.serverId));
-      const recommendations = await this.recommendations(analysed, window, theirOffenders);
+      const recommendations = await this.recommendations.forOffenders(analysed, window, theirOffenders);
       const report = this.view(analysed, names, recommendations);
       hosts.push({
         hostId: host.id,
@@ -153,7 +132,7 @@ export class IoImpactService {
   async hostTimeline(hostId: string, query: IoWindowQuery): Promise<{ host: Host; window: IoWindow; analysis: IoImpactAnalysis; names: Map<string, NamedServer> }> {
     const window = this.window(query);
     const host = await this.requireHost(hostId);
-    const { analysis } = await this.analyse(host, window);
+    const { analysis } = await this.analyser.analyse(host, window);
     return { host, window, analysis, names: await this.names(analysis) };
   }
 
@@ -161,51 +140,6 @@ export class IoImpactService {
     const host = await this.hosts.findById(id);
     if (!host) throw new NotFoundError('host', id);
     return host;
-  }
-
-  private async analyse(host: Host, window: IoWindow): Promise<HostAnalysis> {
-    const policy = await this.policies.forHost(host.id);
-    const { rules, view } = await this.rulesFor(host.id, policy, window);
-    const [servers, disks] = await Promise.all([this.samples.serverSpans(host.id, window.from, window.to), this.samples.diskSpans(host.id, window.from, window.to)]);
-    return { host, window, policy, rules, rulesView: view, analysis: analyseIoImpact({ ...window, servers, disks, rules }) };
-  }
-
-  private async rulesFor(hostId: string, policy: HostIoPolicy, window: IoWindow): Promise<{ rules: IoRules; view: IoRulesView }> {
-    let iops: number | null = null;
-    let mbps: number | null = null;
-    let buckets: number | null = null;
-    let note: string | null = null;
-    if (policy.capacityMode === 'fixed') {
-      iops = policy.capacityIops;
-      mbps = policy.capacityMBps;
-    } else if (policy.capacityMode === 'learned') {
-      const learned = await this.samples.learnedCapacity(hostId, window.to - LEARNING_DAYS * 86_400_000, window.to, policy.learnedPercentile!);
-      buckets = learned.buckets;
-      if (learned.buckets >= LEARNED_MIN_BUCKETS && learned.iops !== null && learned.bytesPerSecond !== null) {
-        iops = round(learned.iops);
-        mbps = round(learned.bytesPerSecond / 1e6);
-        note = `p${policy.learnedPercentile} of the host's 5-minute totals over the ${LEARNING_DAYS} days before the window's end`;
-      } else {
-        note = `not enough history to learn from (${learned.buckets} of ${LEARNED_MIN_BUCKETS} 5-minute buckets): no capacity baseline applied`;
-      }
-    }
-    const rules: IoRules = { busyThreshold: policy.busyThresholdPercent / 100, capacityIops: iops, capacityBytesPerSecond: mbps === null ? null : mbps * 1e6, ...DEFAULT_IO_RULES };
-    return {
-      rules,
-      view: {
-        busyThresholdPercent: policy.busyThresholdPercent,
-        capacityBaseline: { mode: policy.capacityMode, iops, mbps, learnedPercentile: policy.learnedPercentile, learnedFromBuckets: buckets, note },
-        victimLatencyFactor: rules.victimLatencyFactor,
-        victimMinExtraWaitMsPerSecond: rules.victimMinExtraWaitMsPerSecond,
-        offenderMinSharePercent: rules.offenderMinShare * 100,
-        explanation: [
-          `An interval is contended when the host's busiest physical disk was busy more than ${policy.busyThresholdPercent}% of it${iops !== null || mbps !== null ? `, or the host's IO went above ${iops ?? '-'} IOPS or ${mbps ?? '-'} MB/s` : ''}, or any domain ran out of request slots (VBD_OO). Consecutive contended intervals form a window.`,
-          `A server's baseline is its median time per request in the window's uncontended intervals (the host's, when it has none).`,
-          `A neighbour suffered in a window when its time per request reached ${rules.victimLatencyFactor}x its baseline and that cost its requests at least ${rules.victimMinExtraWaitMsPerSecond} ms of extra waiting per second, or when it had out-of-request events. The window's biggest consumer of disk time is never its own victim.`,
-          `Offenders are ranked by the disk time (the volumes' read and write ticks) and IO they consumed in windows where a neighbour suffered, not by totals: a server busy only when nobody else needed the disks is not an offender. Listed when they took at least ${rules.offenderMinShare * 100}% of that disk time.`,
-        ],
-      },
-    };
   }
 
   private async names(analysis: IoImpactAnalysis): Promise<Map<string, NamedServer>> {
@@ -219,49 +153,6 @@ export class IoImpactService {
       names.set(s.serverId, { serverId: s.serverId, serverName: server?.name ?? null, domainName: server?.domainName ?? null, customerId: s.customerId, customerName: customerNames.get(s.customerId) ?? null });
     }
     return names;
-  }
-
-  private async recommendations(source: HostAnalysis, window: IoWindow, offenders: readonly Offender[] = source.analysis.offenders): Promise<Map<string, Recommendation>> {
-    const out = new Map<string, Recommendation>();
-    if (offenders.length === 0) return out;
-    const candidates: CandidateHostIo[] = [];
-    for (const host of await this.hosts.findMetered()) {
-      if (host.id === source.host.id) continue;
-      const { analysis, rules } = await this.analyse(host, window);
-      candidates.push({
-        host,
-        capacity: hostCapacity(host),
-        busyThreshold: rules.busyThreshold,
-        busyP95: analysis.host.busyPercent.p95 === null ? null : analysis.host.busyPercent.p95 / 100,
-        iopsP95: analysis.host.iops.p95,
-        mbpsP95: analysis.host.mbps.p95,
-        capacityIops: rules.capacityIops,
-        capacityMBps: rules.capacityBytesPerSecond === null ? null : rules.capacityBytesPerSecond / 1e6,
-      });
-    }
-    for (const offender of offenders) {
-      const server = await this.servers.findById(offender.serverId);
-      const disks = server ? await this.servers.disksOf([server.id]) : [];
-      out.set(
-        offender.serverId,
-        recommend(
-          {
-            serverId: offender.serverId,
-            customerId: offender.customerId,
-            domainName: server?.domainName ?? null,
-            memoryMiB: server?.memoryMiB ?? 0,
-            vcpus: server?.vcpus ?? 0,
-            diskGiB: disks.reduce((s, d) => s + d.sizeGiB, 0),
-            iops: offender.contendedIopsP95,
-            mbps: offender.contendedMBpsP95,
-            busyShare: offender.contendedBusyShareP95,
-          },
-          source.rules.busyThreshold,
-          candidates,
-        ),
-      );
-    }
-    return out;
   }
 
   private view(source: HostAnalysis, names: Map<string, NamedServer>, recommendations: Map<string, Recommendation>): HostIoImpactReport {
@@ -310,8 +201,4 @@ export class IoImpactService {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function round(v: number): number {
-  return Math.round(v * 100) / 100;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { HostDiskSpan, ServerIoSpan } from './io-impact.analysis';
+import type { HostDiskSpan, ServerIoSpan } from './io-impact.model';
 
 /**
  * What the IO impact report reads of metering's tables: raw usage spans and the hosts'
