@@ -89,23 +89,27 @@ describe('invoice runs', () => {
     expect(await invoicesOf('2026-03')).toEqual([]);
   });
 
-  it('issues a period once: a rerun creates nothing and answers the same invoices', async () => {
+  it('issues a period once through POST /v1/billing/runs: a rerun creates nothing and answers the same invoices', async () => {
     h.at('2026-04-01T03:00:00Z');
-    const first = await h.runs.run('2026-03', 'api');
-    expect(first.issued).toBe(4);
-    expect(first.invoices.map((i) => i.number)).toEqual(['INV-2026-000001', 'INV-2026-000002', 'INV-2026-000003', 'INV-2026-000004']);
+    const first = await h.http('POST', '/v1/billing/runs', { period: '2026-03' });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ period: '2026-03', timeZone: 'UTC', status: 'finished', issued: 4 });
+    expect(first.body.invoices.map((i: { number: string }) => i.number)).toEqual(['INV-2026-000001', 'INV-2026-000002', 'INV-2026-000003', 'INV-2026-000004']);
     const rowsBefore = await h.db.query(`SELECT (SELECT count(*) FROM invoices)::int AS invoices, (SELECT count(*) FROM invoice_lines)::int AS lines`);
 
     h.at('2026-04-02T00:00:00Z');
-    const again = await h.runs.run('2026-03', 'api');
-    expect(again.issued).toBe(0);
-    expect(again.runId).toBe(first.runId);
-    expect(again.invoices).toEqual(first.invoices);
+    const again = await h.http('POST', '/v1/billing/runs', { period: '2026-03' });
+    expect(again.status).toBe(200);
+    expect({ ...again.body, issued: 4 }).toEqual(first.body);
+    expect(again.body.issued).toBe(0);
+    // And from the service, as the worker's schedule calls it.
+    const service = await h.runs.run('2026-03', 'scheduled');
+    expect({ issued: service.issued, runId: service.runId, ids: service.invoices.map((i) => i.id) }).toEqual({ issued: 0, runId: first.body.runId, ids: first.body.invoices.map((i: { id: string }) => i.id) });
     expect(await h.db.query(`SELECT (SELECT count(*) FROM invoices)::int AS invoices, (SELECT count(*) FROM invoice_lines)::int AS lines`)).toEqual(rowsBefore);
     await expectGapless();
 
     // alpha: 50 CPU hours at 0.015 = 0.75 beside its recurring lines.
-    const alpha = await h.lines(byCustomer(first.invoices, 'alpha')!.id);
+    const alpha = await h.lines(byCustomer(service.invoices, 'alpha')!.id);
     expect(alpha.find((l) => l.kind === 'cpu-overage')).toMatchObject({ quantity: '50.000000000000', amountMinor: 75n, period: '2026-03', adjustment: false });
     expect(alpha.map((l) => l.kind)).toEqual(expect.arrayContaining(['ram', 'vcpu', 'disk', 'transfer-allowance']));
   });
@@ -119,14 +123,18 @@ describe('invoice runs', () => {
     expect(delta).toMatchObject({ subtotalMinor: 15n, taxMinor: 2n, totalMinor: 17n });
   });
 
-  it('settles two runs of one period at once: one does the work, both answer the same invoices, numbers without a gap', async () => {
+  it('settles runs of one period at once: one does the work, all answer the same invoices, numbers without a gap', async () => {
     h.at('2026-05-01T03:00:00Z');
+    // Two requests to the API and a run from another process's worth of connections (its own DataSource and pool).
     const second = await billingContext(h.env, Date.parse('2026-05-01T03:00:00Z'));
     others.push(second.app);
-    const [a, b] = await Promise.all([h.runs.run('2026-04', 'api'), second.app.get(InvoiceRuns).run('2026-04', 'api')]);
+    const [a, b, c] = await Promise.all([h.http('POST', '/v1/billing/runs', { period: '2026-04' }), h.http('POST', '/v1/billing/runs', { period: '2026-04' }), second.app.get(InvoiceRuns).run('2026-04', 'api')]);
+    expect([a.status, b.status]).toEqual([200, 200]);
     // delta had nothing in April: its March invoice is looked at for late readings, and none came, so it gets no invoice.
-    expect([a.issued, b.issued].sort()).toEqual([0, 3]);
-    expect(a.invoices.map((i) => i.id)).toEqual(b.invoices.map((i) => i.id));
+    expect([a.body.issued, b.body.issued, c.issued].sort()).toEqual([0, 0, 3]);
+    const ids = c.invoices.map((i) => i.id);
+    expect(a.body.invoices.map((i: { id: string }) => i.id)).toEqual(ids);
+    expect(b.body.invoices.map((i: { id: string }) => i.id)).toEqual(ids);
     expect((await invoicesOf('2026-04')).map((r) => [r.customer_id, r.status, r.count])).toEqual(
       [customers.alpha, customers.bravo, customers.charlie].sort().map((id) => [id, 'final', 1]),
     );

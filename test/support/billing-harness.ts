@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { InvoiceLineRow, InvoiceRepository, InvoiceRuns, PriceBook, PriceKey } from '@carve/billing';
 import { CarveConfig, loadConfig } from '@carve/config';
+import { Clock } from '@carve/core';
 import { UsageIngest, ZERO_COUNTERS } from '@carve/metering';
 import { PoolCeilingService, PoolService } from '@carve/pools';
 import { Actor, CustomerService, ensureBootstrapOperator, TokenService } from '@carve/tenancy';
@@ -64,7 +65,7 @@ export interface BillingHarness {
   /** Usage of one server of a pool, through UsageIngest.ingestSpans (the path the collector's spans take). */
   usage(customerId: string, poolId: string, serverName: string, entries: UsageEntry[]): Promise<number>;
   lines(invoiceId: string): Promise<InvoiceLineRow[]>;
-  /** The real HTTP stack (fastify inject) on the same database, started on first use. */
+  /** The real HTTP stack (fastify inject) on the same database as the operator, started on first use; its clock is the harness's. */
   http(method: string, url: string, body?: unknown): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -144,7 +145,11 @@ export async function startBillingHarness(options: { timeZone?: string; at?: str
       return (await app.get(InvoiceRepository).lines([invoiceId])).get(invoiceId) ?? [];
     },
     async http(method, url, body) {
-      if (!api) api = (await createApiApp(config)).app;
+      if (!api) {
+        api = (await createApiApp(config)).app;
+        // The API's carve clock says what the test's does (period ends, issue dates).
+        api.get(Clock).now = () => clock.now();
+      }
       const response = await api.inject({
         method: method as 'GET',
         url,
