@@ -99,6 +99,14 @@ it('tells the whole story through the API, then carve shows the deleted server d
     /open \S+db-24h\.html/,
     /open \S+db-30d\.html/,
     /production, \d{4}-\d{2}: [\d.]+ GB sent of 2000 GB/,
+    /prices \d{4}-\d{2} and sets each customer's tax/,
+    /invoice run \d{4}-\d{2}: 2 invoice\(s\) issued now, 2 in the period/,
+    /INV-\d{4}-\d{6}\s+Acme Shop \S+\s+EUR\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+/,
+    /1\s+production\s+ram\s+8\s+GiB-month\s+5\s+40\.00/,
+    /open (\S+INV-\d{4}-\d{6}\.pdf)/,
+    /1\s+whole-host\s+dedicated\s+1\s+month\s+120\s+120\.00/,
+    /the margin report for \d{4}-\d{2}/,
+    /all hosts: revenue [\d.]+, cost [\d.]+, margin [\d.-]+/,
     /created \(UTC\)\s+customer\s+server\s+type\s+status\s+steps\s+duration/,
     /size \/ allocated \/ free/,
     /demo finished in [\d.]+ s: web running, db running, app running; scratch deleted\n/,
@@ -114,6 +122,7 @@ it('tells the whole story through the API, then carve shows the deleted server d
     expect(out).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+succeeded\\s+\\d+/\\d+\\s+[\\d.]+ s`));
   }
   expect(run.stderr).toBe('');
+  for (const [, pdf] of out.matchAll(/open (\S+\.pdf)/g)) expect(readFileSync(pdf!).subarray(0, 5).toString()).toBe('%PDF-');
   // The three graphs of a range share one X axis: the same tick labels on each.
   const page = /open (\S+db-30d\.html)/.exec(out)![1]!;
   const svgs = ['cpu', 'disk', 'net'].map((m) => readFileSync(page.replace('db-30d.html', `db-30d-${m}.svg`), 'utf8'));

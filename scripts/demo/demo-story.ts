@@ -6,6 +6,7 @@ import { printJobsQueue, printPools } from './final-report';
 import { createCustomer, dedicateHost, ensureImage, findFreeHost, setCeiling, showHosts, type DemoCustomer } from './operator-setup';
 import { deleteServer, growMemoryLive, switchRootThenReboot } from './server-actions';
 import { followCreates, orderServer, type OrderedServer } from './server-orders';
+import { ensurePrices, invoiceMonth, previousMonth, printMargin, setMonthlyPrice, setTaxRate } from './billing-tour';
 import { historyDays, seedHistory, stageWorkload } from './usage-history';
 import { printHostCpu, printPoolTransfer, printServerUsage, saveGraphs } from './usage-tour';
 
@@ -83,6 +84,8 @@ export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   const running = [web, db, ...created.filter((s) => s.customerId === globex.id)];
   await tellUsage(ctx, { acme, poolId: acmePool.id, running, db, hostNames });
 
+  await tellBilling(ctx, { acme, globex, globexPoolId, dedicatedHost: freeHost?.name });
+
   n.step('Operator', 'the jobs queue of this run, newest first');
   await printJobsQueue(ctx, [acme, globex], serverNames);
 
@@ -90,6 +93,30 @@ export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   await printPools(ctx, [acme, globex], poolIds);
 
   return { running, deleted: [scratch], dedicated: freeHost !== undefined };
+}
+
+interface BillingCast {
+  acme: DemoCustomer;
+  globex: DemoCustomer;
+  globexPoolId?: string;
+  dedicatedHost?: string;
+}
+
+/** The previous month invoiced from the seeded history, the PDFs saved, the margin report. */
+async function tellBilling(ctx: DemoContext, { acme, globex, globexPoolId, dedicatedHost }: BillingCast): Promise<void> {
+  const n = ctx.narrator;
+  const month = previousMonth();
+  n.step('Operator', `prices ${month} and sets each customer's tax`);
+  await ensurePrices(ctx, month);
+  await setTaxRate(ctx, acme, '0.19');
+  await setTaxRate(ctx, globex, '0.10');
+  if (globexPoolId) await setMonthlyPrice(ctx, globexPoolId, '120.00', `${globex.name}'s dedicated host ${dedicatedHost}`);
+
+  n.step('Operator', `invoices ${month}: recurring charges prorated to the second, metered CPU, IO and transfer beyond what the pools include`);
+  await invoiceMonth(ctx, month, [acme, globex], join(ctx.local.dataDir, 'demo', ctx.stamp));
+
+  n.step('Operator', `the margin report for ${month}: what each host earned against what it costs`);
+  await printMargin(ctx, month);
 }
 
 interface UsageCast {
