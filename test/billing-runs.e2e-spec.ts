@@ -289,4 +289,23 @@ describe('invoice runs', () => {
     }
     await expectGapless();
   });
+
+  it('changes currency from a period start: late readings of the period billed in the old one are not mixed into the new one', async () => {
+    h.at('2026-09-10T00:00:00Z');
+    await h.priceVersion('2026-10-01T00:00:00Z', 'AUD', { includedCpuHoursPerVcpuMonth: '0' });
+    h.at('2026-10-01T03:00:00Z');
+    const september = await h.runs.run('2026-09', 'api');
+    expect(september.invoices.map((i) => i.currency)).toEqual(['EUR', 'EUR', 'EUR']);
+    h.at('2026-10-01T05:00:00Z');
+    await h.usage(customers.alpha!, pools.alpha!, 'web1', [{ from: '2026-09-30T22:00:00Z', to: '2026-09-30T23:00:00Z', cpuSeconds: 360_000 }]);
+
+    h.at('2026-11-01T03:00:00Z');
+    const october = await h.runs.run('2026-10', 'api');
+    expect(october.issued).toBe(3);
+    expect(october.invoices.map((i) => i.currency)).toEqual(['AUD', 'AUD', 'AUD']);
+    const alpha = await h.lines(byCustomer(october.invoices, 'alpha')!.id);
+    expect(alpha.filter((l) => l.adjustment)).toEqual([]);
+    expect(alpha.every((l) => l.period === '2026-10')).toBe(true);
+    await expectGapless();
+  });
 });
