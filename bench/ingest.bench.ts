@@ -101,6 +101,35 @@ async function tableRows(url: string): Promise<Map<string, number>> {
   }
 }
 
+interface BufferUse {
+  read: number;
+  hit: number;
+}
+
+/** The bench database's sessions other than the asking one. */
+async function backendPids(url: string): Promise<number[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Blocks the bench database found in shared buffers (hit) and had to read from the OS (read). */
+async function blockCounters(url: string): Promise<BufferUse> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ read: string; hit: string }>(`SELECT blks_read AS read, blks_hit AS hit FROM pg_stat_database WHERE datname = current_database()`);
+    return { read: Number(rows[0]!.read), hit: Number(rows[0]!.hit) };
+  } finally {
+    await client.end();
+  }
+}
+
 const perSecond = (count: number, wallMs: number): number => (count * 1000) / wallMs;
 const thousands = (n: number): string => n.toLocaleString('en-US');
 
@@ -114,13 +143,25 @@ async function main(): Promise<void> {
   const textBytes = rounds.reduce((sum, r) => sum + r.texts.reduce((s, t) => s + t.text.length, 0), 0);
   log(`rendered ${rounds.length} intervals of reading text (${(textBytes / rounds.length / hosts / 1024).toFixed(1)} KiB per host reading) in ${ms(Date.now() - renderStarted)}`);
 
-  const meter = new CpuMeter({ postgres: ['postgres'] });
-  meter.watch('bench (node)', process.pid);
   const cpu: CpuRow[] = [];
+  const buffers = new Map<string, BufferUse>();
+  // CPU of the bench database's own backends (the ingest's pool, or the COPY session), apart from every other postgres process of the machine.
   const measured = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const meter = new CpuMeter({ 'all postgres': ['postgres'] });
+    meter.watch('bench (node)', process.pid);
+    const pids = await backendPids(database.url);
+    for (const pid of pids) meter.watch(`backend ${pid}`, pid);
+    const blocksBefore = await blockCounters(database.url);
     const before: CpuSnapshot = meter.snapshot();
     const result = await run();
-    cpu.push({ phase: name, ...CpuMeter.between(before, meter.snapshot()) });
+    const { percent, ...rest } = CpuMeter.between(before, meter.snapshot());
+    // Backends flush their block counters when idle (at most about a second later).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const blocksAfter = await blockCounters(database.url);
+    buffers.set(name, { read: blocksAfter.read - blocksBefore.read, hit: blocksAfter.hit - blocksBefore.hit });
+    const own = new Map([...percent].filter(([k]) => !k.startsWith('backend ')));
+    own.set(`${DATABASE} backends`, [...percent].filter(([k]) => k.startsWith('backend ')).reduce((sum, [, v]) => sum + v, 0));
+    cpu.push({ phase: name, percent: own, ...rest });
     return result;
   };
 
@@ -182,10 +223,11 @@ async function main(): Promise<void> {
       { metric: '    history load (setup, not measured)', value: ms(loadMs) },
       { metric: `ingest on ${options.historyDays} days of ${options.historyServers} servers`, value: rate(fullRate, 'readings') },
       { metric: 'ingest with history / ingest into empty tables', value: loadedRatio.toFixed(3), target: `>= ${LOADED_TARGET_RATIO}`, met: loadedRatio >= LOADED_TARGET_RATIO },
+      ...[...buffers].map(([phase, b]) => ({ metric: `    ${phase}: blocks read into shared buffers / found there`, value: `${thousands(b.read)} / ${thousands(b.hit)}` })),
       { metric: '    rows after phase 2', value: [...after].map(([t, n]) => `${t} ${thousands(n)}`).join(', ') },
     ];
     printReport(`carve metering ingest benchmark: ${thousands(options.servers * options.intervals)} server readings (${options.servers} servers x ${options.intervals} intervals)`, rows);
-    // PostgreSQL counts every postgres process of the machine (other databases' sessions too, if any are busy).
+    // 'all postgres' is every postgres process of the machine: other databases' sessions too, if anyone else is busy.
     printCpuReport(cpu);
     console.log(`\ningest / COPY: ${copyRatio.toFixed(3)} (target >= ${COPY_TARGET_RATIO}: ${copyRatio >= COPY_TARGET_RATIO ? 'met' : 'NOT met'})`);
     console.log(`ingest with ${options.historyDays} days of ${options.historyServers} servers / empty: ${loadedRatio.toFixed(3)} (target >= ${LOADED_TARGET_RATIO}: ${loadedRatio >= LOADED_TARGET_RATIO ? 'met' : 'NOT met'})`);
