@@ -35,10 +35,9 @@ const median = (values: readonly number[]) => percentile(values, 50);
 function eachStep(from: number, to: number, window: { from: number; to: number; stepMs: number }, visit: (index: number, overlapMs: number) => void): void {
   const start = Math.max(from, window.from);
   const end = Math.min(to, window.to);
-  for (let i = Math.floor((start - window.from) / window.stepMs); start < end; i++) {
+  for (let i = Math.floor((start - window.from) / window.stepMs); window.from + i * window.stepMs < end; i++) {
     const a = Math.max(start, window.from + i * window.stepMs);
     const b = Math.min(end, window.from + (i + 1) * window.stepMs);
-    if (a >= end) break;
     if (b > a) visit(i, b - a);
   }
 }

@@ -20,6 +20,10 @@ describe('ioWindow', () => {
     expect(w.from).toBe(Date.UTC(2026, 10, 9, 12, 0));
   });
 
+  it('keeps a default from within retention', () => {
+    expect(ioWindow({ to: '2026-11-09T00:00:00Z' }, NOW, 48).from).toBe(Date.UTC(2026, 10, 8, 12, 0));
+  });
+
   it('takes coarser steps for longer windows', () => {
     expect(ioWindow({ from: '2026-11-08T13:00:00Z' }, NOW, 48).stepMs).toBe(120_000);
   });
@@ -32,6 +36,7 @@ describe('ioWindow', () => {
     [{ from: '2026-11-10T00:00:00Z', to: '2026-11-12T00:00:00Z' }, 'query.to'],
     [{ from: '2026-11-01T00:00:00Z' }, 'query.from'],
     [{ from: '2026-02-30T00:00:00Z' }, 'query.from'],
+    [{ to: '2026-11-07T00:00:00Z' }, 'query.to'],
   ])('refuses %j naming %s', (query, field) => {
     expect(fieldOf(() => ioWindow(query, NOW, 48))).toBe(field);
   });

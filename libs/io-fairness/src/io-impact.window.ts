@@ -28,21 +28,23 @@ function instant(text: string, field: string): number {
 }
 
 /**
- * The report's window: `from`/`to` (default the last 24 hours; `to` defaults to now).
+ * The report's window: `from`/`to` (default the last 24 hours; `to` defaults to now, `from` to
+ * 24 hours before `to` or the oldest kept, whichever is later).
  * The report needs per-interval data (raw spans and the disks' busy time), so `from` may
  * reach back only as far as raw metering is kept. Steps of one minute, coarser when the
  * window would have more than 1,500.
  */
 export function ioWindow(query: IoWindowQuery, now: number, rawRetentionHours: number): IoWindow {
+  const oldest = now - rawRetentionHours * 3_600_000;
+  const kept = `the ${rawRetentionHours} hours of per-interval metering kept (earliest ${new Date(oldest).toISOString()})`;
   const to = query.to === undefined ? now : instant(query.to, 'to');
-  const from = query.from === undefined ? to - DEFAULT_IO_WINDOW_MS : instant(query.from, 'from');
+  // Without a from, the window is the 24 hours before `to`, or as much of them as is kept.
+  const from = query.from === undefined ? Math.max(to - DEFAULT_IO_WINDOW_MS, oldest) : instant(query.from, 'from');
   if (from > now) throw bad('from', 'is in the future');
   if (to > now + CLOCK_SKEW_MS) throw bad('to', 'is in the future');
-  if (to <= from) throw bad(query.to === undefined ? 'from' : 'to', query.to === undefined ? 'must be before now' : 'must be after from');
-  const oldest = now - rawRetentionHours * 3_600_000;
-  if (from < oldest) {
-    throw bad(query.from === undefined ? 'to' : 'from', `reaches before the ${rawRetentionHours} hours of per-interval metering kept (earliest ${new Date(oldest).toISOString()})`);
-  }
+  if (query.from === undefined && to <= oldest) throw bad('to', `is before ${kept}`);
+  if (to <= from) throw bad('to', 'must be after from');
+  if (from < oldest) throw bad('from', `reaches before ${kept}`);
   const stepMs = STEPS_MS.find((s) => (to - from) / s <= MAX_STEPS) ?? STEPS_MS[STEPS_MS.length - 1]!;
   return { from: Math.floor(from / stepMs) * stepMs, to: Math.ceil(to / stepMs) * stepMs, stepMs };
 }

@@ -5,6 +5,7 @@ import { OperatorRoute } from '../http/api-docs.decorators';
 import { rejectNulls } from '../http/reject-nulls';
 import { UuidParam } from '../http/uuid-param';
 import { HostIoPolicyView, IoImpactQueryDto, UpdateHostIoPolicyDto } from './io-impact.dto';
+import { CustomerIoImpactReportDoc, HostIoImpactReportDoc } from './io-impact.view';
 
 const REPORT =
   'Per server on the host with its customer: read/write IOPS and MB/s, time per request (avg and p95), its share of the host\'s IO and of the disks\' busy time, VBD_OO events; ' +
@@ -21,7 +22,7 @@ export class IoImpactController {
 
   @Get('hosts/:id/io-impact')
   @OperatorRoute(404)
-  @ApiOkResponse({ description: REPORT })
+  @ApiOkResponse({ type: HostIoImpactReportDoc, description: REPORT })
   hostReport(@UuidParam() id: string, @Query() query: IoImpactQueryDto): Promise<HostIoImpactReport> {
     return this.impact.hostReport(id, query);
   }
@@ -39,7 +40,7 @@ export class IoImpactController {
 
   @Get('customers/:id/io-impact')
   @OperatorRoute(404)
-  @ApiOkResponse({ description: 'The IO impact of one customer\'s servers on every host they used in the window: their IO, where they offended (with recommendations) and where they suffered' })
+  @ApiOkResponse({ type: CustomerIoImpactReportDoc, description: 'The IO impact of one customer\'s servers on every host they used in the window: their IO, where they offended (with recommendations) and where they suffered' })
   customerReport(@UuidParam() id: string, @Query() query: IoImpactQueryDto): Promise<CustomerIoImpactReport> {
     return this.impact.customerReport(id, query);
   }
