@@ -47,7 +47,7 @@ export class UsageIngest {
     const unknownDomains = attribution.unknown.map((d) => ({ name: d.name, domid: d.domid, memoryMiB: d.memoryMiB, vcpus: d.vcpus, state: d.state.summary }));
     const result: HostIngestResult = { duplicate: false, spans: 0, gaps: 0, losses: 0, unknownDomains };
     // Partitions are created outside the transaction (DDL takes strong locks); a gap span may reach back days.
-    const earliest = await this.earliestCursor(hostId);
+    const earliest = await this.earliestCursor(hostId, attribution.domains.map((d) => d.server.id));
     const now = this.clock.now();
     await this.partitions.ensure(new Date(Math.min(earliest ?? reading.hostTimeMs, reading.hostTimeMs) - intervalMs), new Date(reading.hostTimeMs), now);
 
@@ -101,8 +101,17 @@ export class UsageIngest {
     });
   }
 
-  private async earliestCursor(hostId: string): Promise<number | undefined> {
-    const [row]: { read_at: Date | null }[] = await this.db.query(`SELECT least((SELECT read_at FROM metering_host_cursors WHERE host_id = $1), (SELECT min(read_at) FROM metering_server_cursors WHERE host_id = $1)) AS read_at`, [hostId]);
+  /**
+   * Where this reading's spans can start at the earliest: the host's last reading, or the
+   * cursor of a server in the reading that was last read on this host (a domain back after
+   * days away). Looked up by the servers' keys: metering_server_cursors has no host index,
+   * and a scan of every cursor per host reading grows with the whole fleet.
+   */
+  private async earliestCursor(hostId: string, serverIds: readonly string[]): Promise<number | undefined> {
+    const [row]: { read_at: Date | null }[] = await this.db.query(
+      `SELECT least((SELECT read_at FROM metering_host_cursors WHERE host_id = $1), (SELECT min(read_at) FROM metering_server_cursors WHERE server_id = ANY($2::uuid[]) AND host_id = $1)) AS read_at`,
+      [hostId, [...serverIds]],
+    );
     return row?.read_at ? new Date(row.read_at).getTime() : undefined;
   }
 }
