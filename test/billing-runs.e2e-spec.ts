@@ -4,6 +4,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import type { INestApplicationContext } from '@nestjs/common';
 import { InvoiceRow, InvoiceRuns, PriceBook } from '@carve/billing';
+import { BilledPools } from '@carve/pools';
 import { RedisConnection } from '@carve/redis';
 import { BillingRunScheduler } from '../apps/worker/src/billing/billing-run.scheduler';
 import { BillingHarness, billingContext, startBillingHarness } from './support/billing-harness';
@@ -228,9 +229,9 @@ describe('invoice runs', () => {
   it('runs each period from the worker once, after its end plus the collection window, whichever worker checks', async () => {
     const second = await billingContext(h.env, 0);
     others.push(second.app);
-    const a = new BillingRunScheduler(h.config, h.runs, h.app.get(RedisConnection), h.clock);
+    const a = new BillingRunScheduler(h.config, h.runs, h.app.get(BilledPools), h.app.get(RedisConnection), h.clock);
     // Another worker process: its own connections, the same clock instant.
-    const b = new BillingRunScheduler(second.config, second.app.get(InvoiceRuns), second.app.get(RedisConnection), second.clock);
+    const b = new BillingRunScheduler(second.config, second.app.get(InvoiceRuns), second.app.get(BilledPools), second.app.get(RedisConnection), second.clock);
     const at = (instant: string) => {
       h.at(instant);
       second.clock.set(Date.parse(instant));
@@ -262,6 +263,18 @@ describe('invoice runs', () => {
     const [run] = await h.db.query(`SELECT trigger, status FROM invoice_runs WHERE period = '2026-07'`);
     expect(run).toEqual({ trigger: 'scheduled', status: 'finished' });
     await expectGapless();
+  });
+
+  it('leaves a period that ended before any pool had a size to on-demand runs, recording nothing', async () => {
+    const [{ first }] = await h.db.query(`SELECT min(effective_at) AS first FROM pool_size_changes`);
+    const firstSized = new Date(first);
+    // Two hours into the month of the first size: the month before it is due, and ended before any pool existed.
+    const monthStart = Date.UTC(firstSized.getUTCFullYear(), firstSized.getUTCMonth(), 1);
+    const period = new Date(monthStart - 1).toISOString().slice(0, 7);
+    h.at(new Date(monthStart + 2 * 3_600_000 + 1).toISOString());
+    const scheduler = new BillingRunScheduler(h.config, h.runs, h.app.get(BilledPools), h.app.get(RedisConnection), h.clock);
+    expect(await scheduler.check()).toEqual({ status: 'before-first-pool', period });
+    expect(await h.db.query(`SELECT count(*)::int AS count FROM invoice_runs WHERE period = $1`, [period])).toEqual([{ count: 0 }]);
   });
 
   it('finalises with the price versions of its own transaction: a version added during the run is used by every invoice or refused', async () => {

@@ -34,6 +34,12 @@ export interface BilledPool {
 export class BilledPools {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
+  /** When the first pool got its first size (carve's clock); undefined while no pool has one. */
+  async firstSizedAt(): Promise<Date | undefined> {
+    const [row]: { at: Date | null }[] = await this.db.query(`SELECT min(effective_at) AS at FROM pool_size_changes`);
+    return row?.at ? new Date(row.at) : undefined;
+  }
+
   /**
    * Pools that had a size at some instant of [start, end), with their whole size history.
    * Existence is read from the size history (effective times come from carve's clock),

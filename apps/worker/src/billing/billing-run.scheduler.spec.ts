@@ -1,6 +1,7 @@
 import type { InvoiceRuns } from '@carve/billing';
 import type { CarveConfig } from '@carve/config';
 import { Clock } from '@carve/core';
+import type { BilledPools } from '@carve/pools';
 import type { RedisConnection } from '@carve/redis';
 import { BillingRunScheduler } from './billing-run.scheduler';
 
@@ -17,7 +18,7 @@ class FixedClock extends Clock {
 function scheduler(timeZone: string, windowMinutes: number, clock: Clock): BillingRunScheduler {
   const config = { billingTimeZone: timeZone, billingCollectionWindowMinutes: windowMinutes } as CarveConfig;
   const unreachable = new Proxy({}, { get: () => { throw new Error('not reached before the period is due'); } });
-  return new BillingRunScheduler(config, unreachable as InvoiceRuns, unreachable as RedisConnection, clock);
+  return new BillingRunScheduler(config, unreachable as InvoiceRuns, unreachable as BilledPools, unreachable as RedisConnection, clock);
 }
 
 describe('BillingRunScheduler.due', () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { billingPeriod, InvoiceRuns, monthContaining, previousMonth } from '@carve/billing';
 import { CarveConfig } from '@carve/config';
 import { Clock } from '@carve/core';
+import { BilledPools } from '@carve/pools';
 import { RedisConnection } from '@carve/redis';
 
 /** How often each worker looks whether a period is due. */
@@ -15,6 +16,8 @@ const DONE_MS = 45 * 86_400_000;
 
 export type ScheduledRunCheck =
   | { status: 'not-due'; period: string; dueAt: Date }
+  /** No pool had a size before the period ended: nothing of it can be billed, and no run is recorded (an on-demand run still can be). */
+  | { status: 'before-first-pool'; period: string }
   /** Another worker runs it, ran it, or it failed a moment ago and waits for its retry. */
   | { status: 'claimed'; period: string; by: string }
   | { status: 'ran'; period: string; issued: number; invoices: number }
@@ -27,6 +30,9 @@ export type ScheduledRunCheck =
  * if it wins the period's Redis key (SET NX). So one worker runs each period once however
  * many workers there are, and a worker that was down at the due time runs it when it
  * comes back. A run that fails frees the key after RETRY_AFTER_MS for another try.
+ * A period that ended before any pool had a size (a carve installed since) is not run:
+ * a run would record the period as invoiced with nothing in it, and history imported for
+ * it later (a migration from another system, a demo's seed) could then not be billed.
  */
 @Injectable()
 export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -37,6 +43,7 @@ export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @Inject(CarveConfig) private readonly config: CarveConfig,
     private readonly runs: InvoiceRuns,
+    private readonly pools: BilledPools,
     private readonly redis: RedisConnection,
     private readonly clock: Clock,
   ) {}
@@ -63,6 +70,8 @@ export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicatio
   async check(): Promise<ScheduledRunCheck> {
     const { period, dueAt } = this.due(this.clock.now().getTime());
     if (this.clock.now().getTime() < dueAt) return { status: 'not-due', period, dueAt: new Date(dueAt) };
+    const firstSized = await this.pools.firstSizedAt();
+    if (!firstSized || firstSized.getTime() >= billingPeriod(period, this.config.billingTimeZone).end) return { status: 'before-first-pool', period };
     const key = this.redis.key('billing', 'scheduled-run', period);
     const me = `running:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
     if ((await this.redis.client.set(key, me, 'PX', RUN_LEASE_MS, 'NX')) !== 'OK') {
