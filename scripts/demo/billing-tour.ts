@@ -100,7 +100,7 @@ export async function setMonthlyPrice(ctx: DemoContext, poolId: string, monthlyP
 export async function invoiceMonth(ctx: DemoContext, month: string, customers: DemoCustomer[], dir: string): Promise<Invoice[]> {
   const run = await ctx.operator.post<{ runId: string; issued: number; invoices: Invoice[] }>('/v1/billing/runs', { period: month }, ctx.key(`run-${month}`));
   const ours = run.invoices.filter((i) => customers.some((c) => c.id === i.customerId));
-  ctx.narrator.detail(`invoice run ${month}: ${run.issued} invoice(s) issued now, ${run.invoices.length} in the period`);
+  ctx.narrator.detail(`invoice run ${month}: ${run.invoices.length} invoice(s) in the period, ${run.issued} issued by this call${run.issued < ours.length ? ' (the worker\'s scheduled run issued the others first)' : ''}`);
   if (ours.length === 0) {
     ctx.narrator.detail(`${month} was invoiced before this demo's customers existed; their usage of it goes on their next invoice as adjustment lines`);
     return ours;

@@ -82,9 +82,10 @@ export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   const scratch = await deleteServer(ctx, acme, byName('scratch'));
 
   const running = [web, db, ...created.filter((s) => s.customerId === globex.id)];
+  const month = previousMonth();
+  await priceTheMonth(ctx, month, { acme, globex, globexPoolId, dedicatedHost: freeHost?.name });
   await tellUsage(ctx, { acme, poolId: acmePool.id, running, db, hostNames });
-
-  await tellBilling(ctx, { acme, globex, globexPoolId, dedicatedHost: freeHost?.name });
+  await invoiceTheMonth(ctx, month, [acme, globex]);
 
   n.step('Operator', 'the jobs queue of this run, newest first');
   await printJobsQueue(ctx, [acme, globex], serverNames);
@@ -102,18 +103,24 @@ interface BillingCast {
   dedicatedHost?: string;
 }
 
-/** The previous month invoiced from the seeded history, the PDFs saved, the margin report. */
-async function tellBilling(ctx: DemoContext, { acme, globex, globexPoolId, dedicatedHost }: BillingCast): Promise<void> {
-  const n = ctx.narrator;
-  const month = previousMonth();
-  n.step('Operator', `prices ${month} and sets each customer's tax`);
+/**
+ * Prices, taxes and the dedicated rental's rent, set before the history is seeded: the
+ * seed gives the pools their past last, and a scheduled run that sees it then bills it
+ * exactly as the demo's own run will.
+ */
+async function priceTheMonth(ctx: DemoContext, month: string, { acme, globex, globexPoolId, dedicatedHost }: BillingCast): Promise<void> {
+  ctx.narrator.step('Operator', `prices ${month} and sets each customer's tax`);
   await ensurePrices(ctx, month);
   await setTaxRate(ctx, acme, '0.19');
   await setTaxRate(ctx, globex, '0.10');
   if (globexPoolId) await setMonthlyPrice(ctx, globexPoolId, '120.00', `${globex.name}'s dedicated host ${dedicatedHost}`);
+}
 
+/** The previous month invoiced from the seeded history, the PDFs saved, the margin report. */
+async function invoiceTheMonth(ctx: DemoContext, month: string, customers: DemoCustomer[]): Promise<void> {
+  const n = ctx.narrator;
   n.step('Operator', `invoices ${month}: recurring charges prorated to the second, metered CPU, IO and transfer beyond what the pools include`);
-  await invoiceMonth(ctx, month, [acme, globex], join(ctx.local.dataDir, 'demo', ctx.stamp));
+  await invoiceMonth(ctx, month, customers, join(ctx.local.dataDir, 'demo', ctx.stamp));
 
   n.step('Operator', `the margin report for ${month}: what each host earned against what it costs`);
   await printMargin(ctx, month);

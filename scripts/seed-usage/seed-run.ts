@@ -62,11 +62,7 @@ export async function runSeedUsage(app: INestApplicationContext, options: SeedOp
     concurrency: options.concurrency,
     profiles: options.profiles,
   });
-  if (options.poolsFromStart) {
-    const poolIds = [...new Set(chosen.servers.map((s) => s.poolId))];
-    const moved = await app.get(PoolRepository).backdateFirstSizes(poolIds, new Date(window.start));
-    io.say(`--pools-from-start: ${moved} of ${poolIds.length} pool(s) now have their first size from ${new Date(window.start).toISOString()}`);
-  }
+
   const onAbort = () => writer.stop();
   io.signal?.addEventListener('abort', onAbort);
   const started = now();
@@ -77,6 +73,12 @@ export async function runSeedUsage(app: INestApplicationContext, options: SeedOp
     const elapsedMs = now() - started;
     io.say(progressLine(totals, plan, elapsedMs));
     const interrupted = writer.stopped && totals.serversDone < plan.servers;
+    // Last, once the usage is in: a scheduled invoice run that sees the pools' new past then sees its usage too.
+    if (options.poolsFromStart && !interrupted) {
+      const poolIds = [...new Set(chosen.servers.map((s) => s.poolId))];
+      const moved = await app.get(PoolRepository).backdateFirstSizes(poolIds, new Date(window.start));
+      io.say(`--pools-from-start: ${moved} of ${poolIds.length} pool(s) now have their first size from ${new Date(window.start).toISOString()}`);
+    }
     io.say(
       `${interrupted ? 'stopped' : 'done'} in ${formatDuration(elapsedMs)}: ${formatCount(totals.spansAdded)} spans written in ${formatCount(totals.ingestCalls)} ingest calls` +
         (interrupted ? '; run the same command again to go on' : ''),
