@@ -8,14 +8,14 @@
  */
 import 'reflect-metadata';
 import { InvoiceRepository, InvoiceRuns } from '@carve/billing';
-import { loadConfig } from '@carve/config';
 import { EntityManager } from 'typeorm';
 import { billingContext } from './billing-harness';
 
 async function main(): Promise<void> {
   const [period, clockAt, hangAfterText] = process.argv.slice(2) as [string, string, string];
   const hangAfter = Number(hangAfterText);
-  const env = Object.fromEntries(Object.entries(loadConfig() && process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  // The parent hands the billing config over in the environment (test/support/billing-harness.ts billingEnv).
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   const { app } = await billingContext(env, Date.parse(clockAt));
   const repository = app.get(InvoiceRepository);
   let committed = 0;
