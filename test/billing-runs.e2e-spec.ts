@@ -322,3 +322,46 @@ describe('invoice runs', () => {
     await expectGapless();
   });
 });
+
+describe('late readings are recomputed only from data metering still keeps', () => {
+  // Kolkata's months start at 18:30 UTC, so a period's usage totals come from 5-minute rows, like every 95th percentile.
+  it.each([
+    ['the default 35 days, May run past April\'s 5-minute retention: April stands as billed', undefined, []],
+    [
+      '90 days of 5-minute data: the CPU hours and the new 95th percentile are adjusted',
+      '90',
+      [
+        { kind: 'cpu-overage', period: '2026-04', amountMinor: 15n },
+        { kind: 'bandwidth-p95', period: '2026-04', amountMinor: 11880n },
+      ],
+    ],
+  ])('%s', async (_title, retentionDays, expected) => {
+    const k = await startBillingHarness({ timeZone: 'Asia/Kolkata', at: '2026-01-01T00:00:00Z', env: retentionDays ? { METERING_5M_RETENTION_DAYS: retentionDays } : {} });
+    try {
+      await k.priceVersion('2025-12-31T18:30:00Z', 'EUR', { includedCpuHoursPerVcpuMonth: '0' });
+      k.at('2026-03-20T00:00:00Z');
+      const customerId = await k.customer('kilo');
+      const poolId = await k.sharedPool(customerId, 'kilo-edge', SIZE, 'p95');
+      k.at('2026-04-10T01:00:00Z');
+      const burst = (i: number, bytes: number) => ({ from: Date.parse('2026-04-10T00:00:00Z') + i * 300_000, to: Date.parse('2026-04-10T00:05:00Z') + i * 300_000, netOutBytes: bytes });
+      await k.usage(customerId, poolId, 'edge1', [0, 1, 2, 3, 4].map((i) => burst(i, 30_000_000)));
+      k.at('2026-05-01T00:00:00Z');
+      const april = await k.runs.run('2026-04', 'api');
+      const billed = await k.lines(april.invoices[0]!.id);
+      expect(billed.find((l) => l.kind === 'bandwidth-p95')).toMatchObject({ amountMinor: 120n });
+      expect(billed.find((l) => l.kind === 'cpu-overage')).toBeUndefined();
+
+      // An hour after April was invoiced, its last readings: 10 CPU hours and a 3 GB burst (80 Mbit/s), April's last half hour in Kolkata.
+      k.at('2026-05-01T01:00:00Z');
+      await k.usage(customerId, poolId, 'edge1', [{ from: '2026-04-30T18:00:00Z', to: '2026-04-30T18:05:00Z', cpuSeconds: 36_000, netOutBytes: 3_000_000_000 }]);
+      k.at('2026-06-01T00:00:00Z');
+      const may = await k.runs.run('2026-05', 'api');
+      expect(may.issued).toBe(1);
+      const lines = await k.lines(may.invoices[0]!.id);
+      expect(lines.filter((l) => l.adjustment).map((l) => ({ kind: l.kind, period: l.period, amountMinor: l.amountMinor }))).toEqual(expected);
+      expect(lines.filter((l) => !l.adjustment).map((l) => l.kind).sort()).toEqual(['disk', 'ram', 'vcpu']);
+    } finally {
+      await k.close();
+    }
+  }, 60_000);
+});

@@ -94,10 +94,10 @@ export async function billingContext(env: Record<string, string>, at: number): P
 }
 
 /** A fresh migrated database and Redis prefix with billing's services on it. */
-export async function startBillingHarness(options: { timeZone?: string; at?: string } = {}): Promise<BillingHarness> {
+export async function startBillingHarness(options: { timeZone?: string; at?: string; env?: Record<string, string> } = {}): Promise<BillingHarness> {
   const database: TestDatabase = await createTestDatabase({ migrate: true });
   const prefix = uniqueName('carvebill');
-  const env = billingEnv(database, prefix, options.timeZone);
+  const env = { ...billingEnv(database, prefix, options.timeZone), ...options.env };
   const { app, clock, config } = await billingContext(env, ms(options.at ?? '2026-01-01T00:00:00Z'));
   const db = app.get(DataSource);
   const bootstrap = await ensureBootstrapOperator(db);
