@@ -163,8 +163,11 @@ async function main(options: CollectOptions): Promise<boolean> {
     const last = first + options.intervals - 1;
     for (let k = firstInterval; k <= last + 1; k += 1) {
       await sampler.until(k, failure);
-      const r = rounds.get(k - 1);
-      if (k > firstInterval) log(`interval ${k - 1 >= first ? `#${k - first}` : `warm-up ${k - firstInterval}`}: ${r ? `${r.round.read} hosts read, ${JSON.stringify(r.round.outcomes)}, round ${(r.round.durationMs / 1000).toFixed(1)} s` : 'no round ended in it'}`);
+      if (k === firstInterval) continue;
+      // Rounds that ended in interval k-1 (a round that overruns its interval ends in the next one, and the worker skips that one's round).
+      const ended = [...rounds.values()].filter((m) => Math.floor(m.endedAt / intervalMs) === k - 1);
+      const said = ended.map((m) => `round of ${m.round.interval === k - 1 ? 'this interval' : `interval ${m.round.interval - k + 1}`} ended: ${m.round.read} hosts read, ${JSON.stringify(m.round.outcomes)}, ${(m.round.durationMs / 1000).toFixed(1)} s`);
+      log(`interval ${k - 1 >= first ? `#${k - first}` : `warm-up ${k - firstInterval}`}: ${said.length > 0 ? said.join('; ') : 'no round ended in it'}`);
     }
     sampler.stop();
     const samples = Array.from({ length: options.intervals + 1 }, (_, i) => sampler.samples.get(first + i)!);
@@ -239,6 +242,10 @@ function report(options: CollectOptions, samples: Sample[], rssRanges: Map<numbe
   const tolerance = Math.max(8 * MiB, 0.05 * Math.max(...peaks.slice(0, third)));
   const flat = peakGrowth < tolerance && floorGrowth < tolerance;
   const together = coresAt60(workerPer + pgPer);
+  // Per host reading, so a run where some hosts were not read (a starved machine) still says what each reading cost.
+  const readings = check.intervals.reduce((a, c) => a + c.hostsRead + c.extraReadings, 0);
+  const perReadingMs = (x: number) => (readings > 0 ? (x * n * 1000) / readings : Number.NaN);
+  const fleetCoresAt60 = (x: number) => (perReadingMs(x) * options.hosts) / 1000 / PRODUCTION_INTERVAL_S;
   const machineBusy = ((end.machineBusy - start.machineBusy) / (end.machineTotal - start.machineTotal)) * 100;
 
   console.log(`\nbench:collect: ${options.hosts} hosts x ${options.domains} domains (${expectedServers} servers), ${n} consecutive intervals of ${options.intervalSeconds} s (${wallS.toFixed(0)} s measured, after ${options.warmup} warm-up)\n`);
@@ -254,6 +261,12 @@ function report(options: CollectOptions, samples: Sample[], rssRanges: Map<numbe
         ['worker cores at a 60 s interval', coresAt60(workerPer).toFixed(3), '', ''],
         ['PostgreSQL cores at a 60 s interval', coresAt60(pgPer).toFixed(3), '', ''],
         ['worker + PostgreSQL cores at a 60 s interval', together.toFixed(3), `< ${CORES_TARGET}`, together < CORES_TARGET ? 'yes' : 'NO'],
+        [
+          `CPU per host reading (${readings} readings stored in the measured intervals)`,
+          `worker ${perReadingMs(workerPer).toFixed(1)} ms, PostgreSQL ${perReadingMs(pgPer).toFixed(1)} ms, simulators ${perReadingMs(simsPer).toFixed(1)} ms; every host every 60 s: worker + PostgreSQL ${(fleetCoresAt60(workerPer) + fleetCoresAt60(pgPer)).toFixed(3)} cores`,
+          '',
+          '',
+        ],
         ['worker RSS at interval ends', `first ${(rssFirst / MiB).toFixed(1)} MiB, last ${(rssLast / MiB).toFixed(1)} MiB, min ${(Math.min(...rss) / MiB).toFixed(1)}, max ${(Math.max(...rss) / MiB).toFixed(1)}; fitted slope ${(slope(rss) / MiB).toFixed(2)} MiB per interval`, '', ''],
         [`worker RSS, last ${third} intervals against first ${third}`, `peak ${peakGrowth >= 0 ? '+' : ''}${(peakGrowth / MiB).toFixed(1)} MiB, floor ${floorGrowth >= 0 ? '+' : ''}${(floorGrowth / MiB).toFixed(1)} MiB (peaks ${(Math.max(...peaks.slice(0, third)) / MiB).toFixed(0)} -> ${(Math.max(...peaks.slice(n - third)) / MiB).toFixed(0)} MiB; slope of peaks ${(slope(peaks) / MiB).toFixed(2)} MiB per interval)`, `flat (< ${(tolerance / MiB).toFixed(0)} MiB up)`, flat ? 'yes' : 'NO'],
         ['simulators CPU per interval (separate process, not the worker)', `${simsPer.toFixed(2)} s (${coresAtRun(simsPer).toFixed(3)} cores at ${options.intervalSeconds} s)`, '', ''],
