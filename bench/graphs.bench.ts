@@ -7,7 +7,7 @@
  * issue's 5,000 is --servers 5000, a much longer load) loaded in SQL as retention leaves it:
  * raw spans and 5-minute rollups for the last 48 h, hourly and daily rollups for 366 days.
  * Baselines in the same run: (1) the bare SQL, i.e. the very statement the repository ran for
- * each request (captured on the API's DataSource), replayed through plain pg right after
+ * each request (captured where TypeORM runs it in the API), replayed through plain pg right after
  * it; (2) aggregating raw one-minute spans into the same buckets in SQL: from usage_samples
  * for 24 h, and from a year of raw spans loaded for K of the graphed servers (default 3)
  * for 30 days and 12 months. Own database carve_bench_graphs (created, migrated, dropped).
@@ -29,7 +29,7 @@ import { createBenchDatabase, type BenchDatabase } from './ingest/bench-database
 import { loadHistory, settle, type HistoryLoaded } from './ingest/history-load';
 import { DOMAINS_PER_HOST } from './ingest/bench-fleet';
 import { insertGraphServers, sampleServers } from './graphs/graph-servers';
-import { CapturedQuery, QueryCapture, timeRequest, timeSql, type GraphResponse } from './graphs/graph-requests';
+import { CapturedQuery, QueryCapture, timeRequest, timeSql, type GraphResponse, type RequestStatements } from './graphs/graph-requests';
 import { loadRawYear, RAW_YEAR_TABLE, rawAggregateSql } from './graphs/raw-baseline';
 
 const DATABASE = 'carve_bench_graphs';
@@ -81,6 +81,8 @@ interface RangeResult {
   response: GraphResponse;
   sqlRows: number;
   rawBuckets: number;
+  /** Means per request: the whole request, the usage statement inside the API, and the API's other statements (auth, the server lookup). */
+  breakdown: { httpMs: number; usageMs: number; otherCount: number; otherMs: number };
 }
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
     await sql.query('RESET synchronous_commit');
 
     const { token } = await ensureBootstrapOperator(db);
-    const capture = new QueryCapture(db);
+    const capture = new QueryCapture();
     await app.listen({ port: 0, host: '127.0.0.1' });
     const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
     log(`API listening on ${baseUrl}`);
@@ -132,19 +134,22 @@ async function main(): Promise<void> {
       const server = (i: number): string => sample[i % sample.length]!;
       for (let i = 0; i < WARMUP; i += 1) {
         await timeRequest(baseUrl, range.path(server(i)), token!);
-        const q = capture.take();
-        await timeSql(sql, q.sql, q.params);
+        const { query } = capture.take();
+        await timeSql(sql, query.sql, query.params);
       }
       const http: number[] = [];
       const bare: number[] = [];
       let response: GraphResponse | undefined;
       let last: CapturedQuery | undefined;
       let sqlRows = 0;
+      const statements: RequestStatements[] = [];
       for (let i = 0; i < options.requests; i += 1) {
         const r = await timeRequest(baseUrl, range.path(server(i)), token!);
         http.push(r.ms);
         response = r.response;
-        last = capture.take();
+        const taken = capture.take();
+        last = taken.query;
+        statements.push(taken.statements);
         const s = await timeSql(sql, last.sql, last.params);
         bare.push(s.ms);
         sqlRows = s.rows;
@@ -161,7 +166,14 @@ async function main(): Promise<void> {
         raw.push(r.ms);
         rawBuckets = r.rows;
       }
-      const result: RangeResult = { range, http: summarize(http), sql: summarize(bare), raw: summarize(raw), response: response!, sqlRows, rawBuckets };
+      const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+      const breakdown = {
+        httpMs: mean(http),
+        usageMs: mean(statements.map((s) => s.usageMs)),
+        otherCount: mean(statements.map((s) => s.otherCount)),
+        otherMs: mean(statements.map((s) => s.otherMs)),
+      };
+      const result: RangeResult = { range, http: summarize(http), sql: summarize(bare), raw: summarize(raw), response: response!, sqlRows, rawBuckets, breakdown };
       results.push(result);
       log(
         `${range.name}: ${response!.points} points from ${response!.source} (${response!.stepSeconds} s); HTTP p95 ${msText(result.http.p95Ms)}, bare SQL p95 ${msText(result.sql.p95Ms)} (${sqlRows} rows), raw aggregate p95 ${msText(result.raw.p95Ms)} (${rawBuckets} buckets)`,
@@ -181,6 +193,9 @@ async function main(): Promise<void> {
         { metric: `    HTTP, p50 / p95 (${r.http.samples} requests)`, value: `${msText(r.http.medianMs)} / ${msText(r.http.p95Ms)}` },
         { metric: `    bare SQL (the repository's statement, ${r.sqlRows} rows), p50 / p95`, value: `${msText(r.sql.medianMs)} / ${msText(r.sql.p95Ms)}` },
         { metric: '    HTTP p95 / bare SQL p95', value: ratio.toFixed(2), target: `<= ${SQL_TARGET_RATIO}`, met: ratio <= SQL_TARGET_RATIO },
+        { metric: '    where a request goes (means): usage statement in the API', value: msText(r.breakdown.usageMs) },
+        { metric: `        the API's other statements (${r.breakdown.otherCount.toFixed(1)} per request: token, user, server, disks)`, value: msText(r.breakdown.otherMs) },
+        { metric: '        the rest (HTTP, auth, Nest, report building, JSON)', value: msText(r.breakdown.httpMs - r.breakdown.usageMs - r.breakdown.otherMs) },
         { metric: `    raw spans aggregated in SQL (${r.range.rawTable}, ${r.raw.samples} runs), p50 / p95`, value: `${msText(r.raw.medianMs)} / ${msText(r.raw.p95Ms)}` },
         { metric: '    gain: raw aggregate p95 / HTTP p95', value: `${(r.raw.p95Ms / r.http.p95Ms).toFixed(2)}x` },
         { metric: '    gain: raw aggregate p95 / bare SQL p95', value: `${(r.raw.p95Ms / r.sql.p95Ms).toFixed(2)}x` },
