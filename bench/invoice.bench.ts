@@ -24,6 +24,7 @@ import { ReplayClock } from '../scripts/billing-replay/replay-clock';
 import { ReplayModule } from '../scripts/billing-replay/replay.module';
 import { textTable } from '../scripts/demo/text-table';
 import { freshBenchDatabase, type BenchDatabase } from './invoice/bench-database';
+import { blocksBetween, usageBlocks, type Blocks } from './invoice/block-reads';
 import { loadFleet, type FleetLoaded } from './invoice/fleet-load';
 import { QueryProfile, type StatementStats } from './invoice/query-profile';
 import { sqlTotals, type SqlTotals } from './invoice/sql-aggregate';
@@ -102,6 +103,10 @@ interface ScaleResult {
   issued: number;
   agreement: Agreement;
   statements: StatementStats[];
+  /** usage_1h blocks (heap, index) the first SQL aggregate and the run touched. */
+  sqlBlocks: Blocks;
+  runBlocks: Blocks;
+  usagePages: number;
 }
 
 const eur = (minor: bigint) => `${minor < 0n ? '-' : ''}${(minor < 0n ? -minor : minor) / 100n}.${String((minor < 0n ? -minor : minor) % 100n).padStart(2, '0')}`;
@@ -196,7 +201,9 @@ async function runScale(customers: number, options: Options, period: BillingPeri
     try {
       log('SQL aggregate (before the run)');
       let sql = new Map<string, SqlTotals>();
+      const blocks0 = await usageBlocks(database.url);
       const sqlBefore = await timeTotal(async () => (sql = await sqlTotals(database.url, period)));
+      const blocks1 = await usageBlocks(database.url);
       log(`SQL aggregate: ${ms(sqlBefore)} for ${sql.size} customers`);
 
       log(`invoice run ${period.month} (InvoiceRuns.run)`);
@@ -206,13 +213,28 @@ async function runScale(customers: number, options: Options, period: BillingPeri
       logger.started = Date.now();
       const runMs = await timeTotal(async () => (run = await app.get(InvoiceRuns).run(period.month, 'api'))).finally(() => profile.stop());
       log(`invoice run: ${ms(runMs)}, ${run!.issued} invoices issued`);
+      const blocks2 = await usageBlocks(database.url);
 
       log('SQL aggregate (after the run)');
       const sqlAfter = await timeTotal(() => sqlTotals(database.url, period));
       log(`SQL aggregate: ${ms(sqlAfter)}`);
 
       const agreement = compare(run!.invoices, await linesPerCustomer(database.url, period.month), sql);
-      return { customers, loaded, sqlMs: [sqlBefore, sqlAfter], runMs, issued: run!.issued, agreement, statements: profile.statements() };
+      const result: ScaleResult = {
+        customers,
+        loaded,
+        sqlMs: [sqlBefore, sqlAfter],
+        runMs,
+        issued: run!.issued,
+        agreement,
+        statements: profile.statements(),
+        sqlBlocks: blocksBetween(blocks0, blocks1),
+        runBlocks: blocksBetween(blocks1, blocks2),
+        usagePages: loaded.usagePages,
+      };
+      log(`totals agree at ${customers} customers: ${agreementText(agreement)}`);
+      printProfile(result);
+      return result;
     } finally {
       await app.close();
     }
@@ -244,6 +266,12 @@ function printProfile(result: ScaleResult): void {
   ]);
   rows.push(['(outside statements: rules, JSON, Nest, pool waits)', '', '', ms(result.runMs - queried), `${((100 * (result.runMs - queried)) / result.runMs).toFixed(1)}%`, '', '']);
   console.log(textTable(['statement', 'calls', 'per customer', 'total', 'of run', 'mean', 'max'], rows, [1, 2, 3, 4, 5, 6]));
+  const per = (b: number) => (b / result.customers).toFixed(1);
+  console.log(
+    `\nusage_1h blocks touched (heap + index, 8 KiB; the month's partition has ${result.usagePages.toLocaleString('en-US')} heap pages): ` +
+      `SQL aggregate ${result.sqlBlocks.heap.toLocaleString('en-US')} + ${result.sqlBlocks.index.toLocaleString('en-US')}; ` +
+      `invoice run ${result.runBlocks.heap.toLocaleString('en-US')} + ${result.runBlocks.index.toLocaleString('en-US')} (${per(result.runBlocks.heap)} + ${per(result.runBlocks.index)} per customer)\n`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -290,8 +318,7 @@ async function main(): Promise<void> {
   for (const r of [small, large]) {
     for (const m of r.agreement.mismatched.slice(0, 5)) console.log(`  differs at ${r.customers}: ${m}`);
   }
-  printProfile(small);
-  printProfile(large);
+  log('the per-statement profiles of both scales are printed above, after each scale');
   log(`whole run: ${ms(Date.now() - started)}`);
 }
 

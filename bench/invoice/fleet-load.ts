@@ -41,6 +41,8 @@ export interface FleetLoaded {
   servers: number;
   usageRows: number;
   usageBytes: number;
+  /** Heap pages of the month's usage_1h partition. */
+  usagePages: number;
   loadMs: number;
 }
 
@@ -252,7 +254,9 @@ export async function loadFleet(url: string, plan: FleetPlan, say: (line: string
     // Hint bits and the visibility map set now, so neither measured reader pays for the load.
     await client.query(`VACUUM (ANALYZE)`);
     say(`VACUUM (ANALYZE) in ${((Date.now() - vacuumStarted) / 1000).toFixed(1)} s`);
-    const [size] = (await client.query(`SELECT pg_total_relation_size('usage_1h_p' || $1)::bigint AS bytes`, [months[0]!.suffix])).rows as { bytes: string }[];
+    const [size] = (
+      await client.query(`SELECT pg_total_relation_size('usage_1h_p' || $1)::bigint AS bytes, pg_relation_size('usage_1h_p' || $1)::bigint / 8192 AS pages`, [months[0]!.suffix])
+    ).rows as { bytes: string; pages: string }[];
     return {
       customers: plan.customers,
       pools: counts!.pools,
@@ -263,6 +267,7 @@ export async function loadFleet(url: string, plan: FleetPlan, say: (line: string
       servers,
       usageRows: rows,
       usageBytes: Number(size!.bytes),
+      usagePages: Number(size!.pages),
       loadMs: Date.now() - started,
     };
   } finally {
