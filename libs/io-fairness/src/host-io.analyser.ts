@@ -5,7 +5,7 @@ import { DEFAULT_IO_RULES, IoImpactAnalysis, IoRules } from './io-impact.model';
 import type { IoWindow } from './io-impact.window';
 import { HostIoPolicy } from './io-policy';
 import { HostIoPolicyRepository } from './io-policy.repository';
-import { IoSamplesReader } from './io-samples.reader';
+import { IoSamplesReader } from '@carve/metering';
 
 /** A learned baseline rests on the 14 days before the window's end, and needs at least two hours of 5-minute buckets. */
 export const LEARNING_DAYS = 14;

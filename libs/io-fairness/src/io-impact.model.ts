@@ -1,28 +1,8 @@
 /** What the IO impact analysis reads (metering spans, disk busy time, rules) and what it finds. */
 
-/** One metering span of one server: counters over [from, to). */
-export interface ServerIoSpan {
-  serverId: string;
-  customerId: string;
-  from: number;
-  to: number;
-  readRequests: number;
-  writeRequests: number;
-  readBytes: number;
-  writeBytes: number;
-  ooRequests: number;
-  readTicksMs: number;
-  writeTicksMs: number;
-}
+import type { HostDiskSpan, ServerIoSpan } from '@carve/metering';
 
-/** The host's physical disks over [from, to): busy time summed over the disks and of the busiest one. */
-export interface HostDiskSpan {
-  from: number;
-  to: number;
-  diskCount: number;
-  busyMs: number;
-  busiestDiskBusyMs: number;
-}
+export type { HostDiskSpan, ServerIoSpan };
 
 export interface IoRules {
   /** 0..1: an interval whose busiest disk was busy more than this fraction of it is contended. */

@@ -9,7 +9,7 @@ import { ContentionWindow, IoImpactAnalysis, Offender, ServerIoStats } from './i
 import { IoWindow, ioWindow, IoWindowQuery } from './io-impact.window';
 import { IoRecommendationService } from './io-recommendation.service';
 import { NO_DISK_IO_LIMIT, Recommendation } from './io-recommendations';
-import { IoSamplesReader } from './io-samples.reader';
+import { IoSamplesReader } from '@carve/metering';
 
 export interface NamedServer {
   serverId: string;

@@ -18,3 +18,4 @@ export * from './query/usage-coverage';
 export * from './graphs';
 export * from './transfer';
 export * from './billing/billed-usage.reader';
+export * from './io/io-samples.reader';

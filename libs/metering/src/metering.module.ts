@@ -3,6 +3,7 @@ import { DriftFindingsModule } from '@carve/reconciliation';
 import { ServersModule } from '@carve/servers';
 import { BilledUsageReader } from './billing/billed-usage.reader';
 import { UsageIngest } from './ingest/usage-ingest.service';
+import { IoSamplesReader } from './io/io-samples.reader';
 import { HostCpuSummary } from './query/host-cpu';
 import { UsageCoverage } from './query/usage-coverage';
 import { UsageGraphs } from './query/usage-graphs.service';
@@ -17,7 +18,7 @@ import { UsageStore } from './storage/usage-store';
  */
 @Module({
   imports: [ServersModule, DriftFindingsModule],
-  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, UsageCoverage],
-  exports: [MeteringPartitions, UsageIngest, UsageCoverage, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, ServersModule, DriftFindingsModule],
+  providers: [MeteringPartitions, ReadingCursors, UsageStore, UsageIngest, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, UsageCoverage, IoSamplesReader],
+  exports: [MeteringPartitions, UsageIngest, UsageCoverage, IoSamplesReader, UsageQuery, UsageGraphs, HostCpuSummary, BilledUsageReader, ServersModule, DriftFindingsModule],
 })
 export class MeteringModule {}

@@ -1,13 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { HostDiskSpan, ServerIoSpan } from './io-impact.model';
+
+/** One metering span of one server: counters over [from, to). */
+export interface ServerIoSpan {
+  serverId: string;
+  customerId: string;
+  from: number;
+  to: number;
+  readRequests: number;
+  writeRequests: number;
+  readBytes: number;
+  writeBytes: number;
+  ooRequests: number;
+  readTicksMs: number;
+  writeTicksMs: number;
+}
+
+/** The host's physical disks over [from, to): busy time summed over the disks and of the busiest one. */
+export interface HostDiskSpan {
+  from: number;
+  to: number;
+  diskCount: number;
+  busyMs: number;
+  busiestDiskBusyMs: number;
+}
 
 /**
- * What the IO impact report reads of metering's tables: raw usage spans and the hosts'
- * disk busy time per interval, and 5-minute rollups for a learned capacity baseline.
- * Read-only, and the only SQL outside libs/metering that names them: the report needs
- * per-interval disk time, which metering's graph readers do not expose.
+ * Metering's per-interval disk figures for the IO impact report (libs/io-fairness): raw
+ * usage spans and the hosts' disk busy time per interval, and 5-minute rollups for a
+ * learned capacity baseline. The graph readers aggregate these away; this read keeps them.
  */
 @Injectable()
 export class IoSamplesReader {
