@@ -56,6 +56,21 @@ export class CarveConfig {
   readonly billingCollectionWindowMinutes: number;
   /** The operator as invoices name it. */
   readonly operatorName: string;
+  /** Webhook endpoints may be plain http:// (otherwise https:// only). */
+  readonly webhookAllowHttp: boolean;
+  /** Webhook endpoints may resolve to loopback, private, link-local, CGNAT or metadata addresses (tests, labs). */
+  readonly webhookAllowPrivate: boolean;
+  /** How long one delivery attempt may take, connection to last byte. */
+  readonly webhookTimeoutMs: number;
+  /** Attempts per delivery; after a failure the next waits webhookRetryBaseSeconds x 2^(attempts - 1). */
+  readonly webhookMaxAttempts: number;
+  readonly webhookRetryBaseSeconds: number;
+  /** How often each worker looks for new events and due deliveries; 0 turns delivery off in that worker. */
+  readonly webhookPollMs: number;
+  /** Delivery attempts one worker process makes at once. */
+  readonly webhookDeliveriesAtOnce: number;
+  /** Seconds between checks of every host for a server dominating its disk contention (host.io.dominated); 0 turns them off. */
+  readonly ioDominanceIntervalSeconds: number;
 
   constructor(values: Omit<CarveConfig, never>) {
     Object.assign(this, values);
@@ -101,6 +116,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     billingTimeZone: read.matching('BILLING_TIME_ZONE', /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/, 'an IANA time zone such as UTC or Australia/Melbourne') ?? 'UTC',
     billingCollectionWindowMinutes: read.integer('BILLING_COLLECTION_WINDOW_MINUTES', 120, 0, 10_080),
     operatorName: read.optionalString('OPERATOR_NAME') ?? 'carve hosting',
+    webhookAllowHttp: read.boolean('WEBHOOK_ALLOW_HTTP', false),
+    webhookAllowPrivate: read.boolean('WEBHOOK_ALLOW_PRIVATE', false),
+    webhookTimeoutMs: read.integer('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+    webhookMaxAttempts: read.integer('WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
+    webhookRetryBaseSeconds: read.integer('WEBHOOK_RETRY_BASE_SECONDS', 30, 1, 3600),
+    webhookPollMs: read.integer('WEBHOOK_POLL_MS', 2000, 0, 60_000),
+    webhookDeliveriesAtOnce: read.integer('WEBHOOK_DELIVERIES_AT_ONCE', 8, 1, 256),
+    ioDominanceIntervalSeconds: read.integer('IO_DOMINANCE_INTERVAL_SECONDS', 300, 0, 86_400),
     meteringRetention: {
       rawHours: read.integer('METERING_RAW_RETENTION_HOURS', 48, 1, 24 * 90),
       fiveMinuteDays: read.integer('METERING_5M_RETENTION_DAYS', 35, 1, 3650),
