@@ -10,16 +10,20 @@ import {
   xlDestroyCommand,
   xlMemSetCommand,
   xlRebootCommand,
+  xlSchedCredit2SetCommand,
+  SchedCredit2Settings,
   xlShutdownCommand,
   xlVcpuSetCommand,
 } from '../commands/xl-domain.commands';
-import { xlInfoQuery, xlListLongQuery, xlListQuery } from '../commands/xl-read.queries';
+import { xlInfoQuery, xlListLongQuery, xlListQuery, xlSchedCredit2ListQuery } from '../commands/xl-read.queries';
+import { vifRateMbitOf } from '../domain-config/domain-limits';
 import { DomainSpec } from '../domain-config/domain-spec';
 import { parseDomainConfig } from '../domain-config/parse-domain-config';
 import { renderDomainConfig } from '../domain-config/render-domain-config';
 import { XenArgumentError } from '../errors/xen-argument.error';
 import { LvEntry, VgSpace } from '../parsers/lvm.parser';
 import { MeteringReading } from '../parsers/metering-reading.parser';
+import { SchedCredit2Entry } from '../parsers/sched-credit2.parser';
 import { XlInfo } from '../parsers/xl-info.parser';
 import { XlDomainDetail } from '../parsers/xl-list-long.parser';
 import { XlListEntry } from '../parsers/xl-list.parser';
@@ -340,6 +344,30 @@ export class Dom0Client {
     if (domain.vcpus === vcpus) return { changed: false };
     await this.runner.run(command);
     return { changed: true };
+  }
+
+  /** `xl sched-credit2`: the credit2 weight and cap of every domain, Domain-0 included. */
+  listSchedCredit2(): Promise<SchedCredit2Entry[]> {
+    return this.runner.query(xlSchedCredit2ListQuery());
+  }
+
+  /** `xl sched-credit2 -d NAME -w W -c CAP`; no-op when the domain already has both. `domain_not_found` when it is not running. */
+  async setSchedCredit2(name: string, settings: SchedCredit2Settings): Promise<{ changed: boolean }> {
+    const command = xlSchedCredit2SetCommand(name, settings);
+    const entry = (await this.listSchedCredit2()).find((e) => e.name === name);
+    if (!entry) throw new Dom0OperationError('domain_not_found', this.hostId, command.description, `${name} is not running`);
+    const weightHeld = settings.weight === undefined || entry.weight === settings.weight;
+    const capHeld = settings.capPercent === undefined || entry.cap === settings.capPercent;
+    if (weightHeld && capHeld) return { changed: false };
+    await this.runner.run(command);
+    return { changed: true };
+  }
+
+  /** The rate limit (Mbit/s, null = none) of each vif of the running domain, in devid order; null when the domain is not running. */
+  async vifRatesMbit(name: string): Promise<(number | null)[] | null> {
+    const wanted = validateDomainName(name, 'name');
+    const detail = (await this.listDomainDetails()).find((d) => d.name === wanted);
+    return detail ? detail.nics.map(vifRateMbitOf) : null;
   }
 
   /** `xl block-attach`; no-op when that device is already attached as that vdev; `vdev_in_use` when another is. */

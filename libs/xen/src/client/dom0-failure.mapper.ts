@@ -27,6 +27,7 @@ const KNOWN_FAILURES: readonly KnownFailure[] = [
   { code: 'vdev_in_use', pattern: /unable to add device with path/, message: 'the virtual device name is already used by another disk' },
   { code: 'above_maxmem', pattern: /memory_dynamic_max must be less than or equal to memory_static_max/, message: 'the memory asked for is above the domain maxmem; it applies at the next start' },
   { code: 'above_maxvcpus', pattern: /however maxcpus is/, message: 'the vCPU count asked for is above the domain maxvcpus; it applies at the next start' },
+  { code: 'sched_param_out_of_range', pattern: /Cpu (weight|cap) out of range/, message: 'the credit2 weight or cap is outside the range the host accepts' },
   { code: 'above_host_cpus', pattern: /You are overcommm?itting!/, message: 'more vCPUs than the host has physical CPUs' },
 ];
 

@@ -21,7 +21,8 @@ export type Dom0FailureCode =
   | 'vdev_in_use'
   | 'above_maxmem'
   | 'above_maxvcpus'
-  | 'above_host_cpus';
+  | 'above_host_cpus'
+  | 'sched_param_out_of_range';
 
 /** A Dom0 refused an operation for a reason that holds until someone changes the request or the host. */
 export class Dom0OperationError extends Error {
