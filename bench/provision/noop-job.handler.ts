@@ -1,6 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import { JOB_HANDLERS, type JobContext, type JobHandler, type JobType } from '@carve/jobs';
-import { SERVER_JOB_HANDLERS } from '@carve/servers';
+import { JobHandlerRegistry, type JobContext, type JobHandler, type JobType } from '@carve/jobs';
 
 /**
  * A bench-only job type: never in the production catalog (JobType), so it cannot be asked
@@ -19,16 +18,15 @@ export class NoopJobHandler implements JobHandler {
 }
 
 /**
- * The worker module as production builds it, with the no-op handler added to the
- * JOB_HANDLERS list the JobRunner gets. A provider in the module itself wins over the
- * one imported from ServerJobHandlersModule, so nothing in apps/ or libs/ changes.
+ * The worker module as production builds it, with the no-op handler registered next to
+ * the production ones in the jobs registry, so nothing in apps/ or libs/ changes.
  */
 export function withNoopHandler(worker: DynamicModule): DynamicModule {
   return {
     ...worker,
     providers: [
       ...(worker.providers ?? []),
-      { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => [...handlers, new NoopJobHandler()], inject: [...SERVER_JOB_HANDLERS] },
+      { provide: 'bench.noop-handler', useFactory: (registry: JobHandlerRegistry) => registry.register('bench', [new NoopJobHandler()]), inject: [JobHandlerRegistry] },
     ],
   };
 }

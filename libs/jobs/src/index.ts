@@ -2,6 +2,7 @@ export * from './job-dispatcher';
 export * from './job-errors';
 export * from './job-events';
 export * from './job-handler';
+export * from './job-handler-registry';
 export * from './job-lifecycle-hooks';
 export * from './job-types';
 export * from './job.entity';

@@ -35,7 +35,7 @@ export class JobDispatcher {
   private async handOver(head: ClaimedJob | null): Promise<void> {
     if (!head) return;
     try {
-      await this.queue.add(head.type, { jobId: head.id, customerId: head.customerId, serverId: head.serverId, hostId: head.hostId });
+      await this.queue.add(head.type, { jobId: head.id, customerId: head.customerId, serverId: head.serverId, hostId: head.hostId, targetHostId: head.targetHostId });
     } catch (error) {
       // The reconciler finds dispatched jobs that BullMQ does not hold and hands them over again.
       this.logger.warn(`could not queue job ${head.id}: ${(error as Error).message}; the reconciler will retry`);

@@ -15,6 +15,11 @@ export interface JobContext<T extends JobType = JobType> {
   readonly host: Host;
   /** The Dom0 of the job's host, over the worker's pooled SSH connection. */
   readonly dom0: Dom0Client;
+  /**
+   * The second host of a job that works on two (`job.targetHostId`: a move's target), with
+   * its Dom0 over its own pooled connection; null for single-host jobs.
+   */
+  readonly target: { readonly host: Host; readonly dom0: Dom0Client } | null;
   /** True on the last attempt: a transient failure now fails the job. */
   readonly lastAttempt: boolean;
   /**
@@ -35,6 +40,3 @@ export interface JobHandler<T extends JobType = JobType> {
   onFailed?(ctx: JobContext<T>, error: { code: string; message: string }): Promise<void>;
   onSucceeded?(ctx: JobContext<T>): Promise<void>;
 }
-
-/** Multi-provider token: each capability's module provides its handlers under it. */
-export const JOB_HANDLERS = Symbol('carve.job-handlers');

@@ -7,6 +7,7 @@ export interface JobRow {
   customer_id: string | null;
   server_id: string | null;
   host_id: string | null;
+  target_host_id: string | null;
   type: string;
   params: Record<string, unknown>;
   status: JobStatus;
@@ -33,6 +34,7 @@ export function jobFromRow(row: JobRow): Job {
     customerId: row.customer_id,
     serverId: row.server_id,
     hostId: row.host_id,
+    targetHostId: row.target_host_id ?? null,
     type: row.type,
     params: row.params,
     status: row.status,

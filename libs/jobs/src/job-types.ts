@@ -14,6 +14,8 @@ export enum JobType {
   RemoveDisk = 'server.remove-disk',
   SwitchRoot = 'server.switch-root',
   DeleteServer = 'server.delete',
+  MoveServer = 'server.move',
+  MoveCleanup = 'server.move-cleanup',
 }
 
 export interface JobParams {
@@ -30,6 +32,10 @@ export interface JobParams {
   [JobType.SwitchRoot]: { rootDiskId: string };
   /** previousState: where a cancelled delete returns the server to. */
   [JobType.DeleteServer]: { previousState: string };
+  /** The move's record (libs/moves) holds the two hosts and what the move reserved. */
+  [JobType.MoveServer]: { moveId: string };
+  /** Removes what a failed move left on its target once the target answers again. */
+  [JobType.MoveCleanup]: { moveId: string };
 }
 
 export const JOB_TYPES = Object.values(JobType);
@@ -42,4 +48,6 @@ export interface ProvisioningPayload {
   customerId: string | null;
   serverId: string | null;
   hostId: string | null;
+  /** A job on two hosts (a move) holds the lease of both. */
+  targetHostId?: string | null;
 }

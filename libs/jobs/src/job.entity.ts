@@ -24,6 +24,8 @@ export class Job {
   @Column({ type: 'uuid', name: 'customer_id', nullable: true }) customerId: string | null;
   @Column({ type: 'uuid', name: 'server_id', nullable: true }) serverId: string | null;
   @Column({ type: 'uuid', name: 'host_id', nullable: true }) hostId: string | null;
+  /** The second host of a job that works on two (a move's target); its lease is held too. */
+  @Column({ type: 'uuid', name: 'target_host_id', nullable: true }) targetHostId: string | null;
   @Column({ type: 'varchar', length: 32 }) type: string;
   @Column({ type: 'jsonb', default: {} }) params: Record<string, unknown>;
   @Column({ type: 'varchar', length: 12 }) status: JobStatus;

@@ -36,6 +36,7 @@ export interface ClaimedJob {
   customerId: string | null;
   serverId: string;
   hostId: string | null;
+  targetHostId: string | null;
 }
 
 interface ClaimedRow {
@@ -44,6 +45,7 @@ interface ClaimedRow {
   customer_id: string | null;
   server_id: string;
   host_id: string | null;
+  target_host_id: string | null;
 }
 
 /**
@@ -64,7 +66,7 @@ const CLAIM_HEAD = (serverParam: string, excludeParam: string | null, atParam: s
   claimed AS (
     UPDATE jobs j SET dispatched_at = ${atParam}, version = j.version + 1, updated_at = now()
       FROM head WHERE j.id = head.id AND j.status = 'queued' AND j.dispatched_at IS NULL
-    RETURNING j.id, j.type, j.customer_id, j.server_id, j.host_id
+    RETURNING j.id, j.type, j.customer_id, j.server_id, j.host_id, j.target_host_id
   )`;
 
 /** TypeORM answers an UPDATE with [rows, affected count]; the rows RETURNING gave. */
@@ -74,19 +76,19 @@ async function updateReturning<R>(manager: EntityManager, sql: string, params: u
 }
 
 function toClaimed(row: ClaimedRow | undefined): ClaimedJob | null {
-  return row ? { id: row.id, type: row.type, customerId: row.customer_id, serverId: row.server_id, hostId: row.host_id } : null;
+  return row ? { id: row.id, type: row.type, customerId: row.customer_id, serverId: row.server_id, hostId: row.host_id, targetHostId: row.target_host_id } : null;
 }
 
 @Injectable()
 export class JobRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async insert(job: Pick<Job, 'customerId' | 'serverId' | 'hostId' | 'type' | 'params' | 'requestedByUserId'>, manager: EntityManager): Promise<Job> {
+  async insert(job: Pick<Job, 'customerId' | 'serverId' | 'hostId' | 'type' | 'params' | 'requestedByUserId'> & { targetHostId?: string | null }, manager: EntityManager): Promise<Job> {
     // One round trip: the row as inserted (id, seq, defaults) comes back with the insert.
     const rows: JobRow[] = await manager.query(
-      `INSERT INTO jobs (customer_id, server_id, host_id, type, params, status, steps, attempts, requested_by_user_id)
-       VALUES ($1, $2, $3, $4, $5, 'queued', '[]', 0, $6) RETURNING *`,
-      [job.customerId, job.serverId, job.hostId, job.type, JSON.stringify(job.params), job.requestedByUserId],
+      `INSERT INTO jobs (customer_id, server_id, host_id, type, params, status, steps, attempts, requested_by_user_id, target_host_id)
+       VALUES ($1, $2, $3, $4, $5, 'queued', '[]', 0, $6, $7) RETURNING *`,
+      [job.customerId, job.serverId, job.hostId, job.type, JSON.stringify(job.params), job.requestedByUserId, job.targetHostId ?? null],
     );
     return jobFromRow(rows[0]!);
   }
@@ -211,6 +213,20 @@ export class JobRepository {
       `UPDATE jobs SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')} WHERE id = $1${guard} ${returning}`,
       [id, ...values, ...(onlyIfStatus ? [onlyIfStatus] : [])],
     );
+  }
+
+  /**
+   * A server changed host (a move switched it): its jobs not yet started follow it, so
+   * the lane hands them to the new host's lease and Dom0. `except` is the job switching it.
+   */
+  async followServerToHost(manager: EntityManager, serverId: string, hostId: string, except: string): Promise<number> {
+    const rows = await updateReturning<{ id: string }>(
+      manager,
+      `UPDATE jobs SET host_id = $2, version = version + 1, updated_at = now()
+        WHERE server_id = $1 AND id <> $3 AND status = 'queued' AND host_id IS DISTINCT FROM $2 RETURNING id`,
+      [serverId, hostId, except],
+    );
+    return rows.length;
   }
 
   async hasUnfinished(serverId: string, type: string, manager: EntityManager): Promise<boolean> {

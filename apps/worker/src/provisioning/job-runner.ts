@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@carve/core';
 import { HostRepository } from '@carve/inventory';
-import { classifyError, Job, JOB_HANDLERS, StaleRunError, JobDispatcher, JobEvents, JobHandler, JobRepository, PermanentJobError } from '@carve/jobs';
+import { classifyError, Job, JobHandlerRegistry, StaleRunError, JobDispatcher, JobEvents, JobHandler, JobRepository, PermanentJobError } from '@carve/jobs';
 import { JobSteps } from './job-steps';
 import { Dom0Connections } from './dom0-connections';
 
@@ -18,19 +18,15 @@ export type RunOutcome =
 @Injectable()
 export class JobRunner {
   private readonly logger = new Logger('jobs');
-  private readonly handlers: Map<string, JobHandler>;
-
   constructor(
-    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+    private readonly handlers: JobHandlerRegistry,
     private readonly jobs: JobRepository,
     private readonly hosts: HostRepository,
     private readonly connections: Dom0Connections,
     private readonly events: JobEvents,
     private readonly dispatcher: JobDispatcher,
     private readonly clock: Clock,
-  ) {
-    this.handlers = new Map(handlers.map((h) => [h.type, h]));
-  }
+  ) {}
 
   async run(jobId: string, attempt: { number: number; last: boolean; workerId: string }): Promise<RunOutcome> {
     try {
@@ -64,21 +60,33 @@ export class JobRunner {
   private async execute(job: Job, lastAttempt: boolean): Promise<RunOutcome> {
     const handler = this.handlers.get(job.type);
     const host = job.hostId ? await this.hosts.findById(job.hostId) : null;
+    const targetHost = job.targetHostId ? await this.hosts.findById(job.targetHostId) : null;
     const steps = new JobSteps(job, this.jobs, this.events, this.clock);
-    if (!handler || !host) {
-      const error = new PermanentJobError(!handler ? 'unknown_job_type' : 'host_missing', !handler ? `No handler for job type ${job.type}.` : 'The job has no host.');
+    if (!handler || !host || (job.targetHostId && !targetHost)) {
+      const error = new PermanentJobError(!handler ? 'unknown_job_type' : 'host_missing', !handler ? `No handler for job type ${job.type}.` : !host ? 'The job has no host.' : 'The job\'s second host no longer exists.');
       return this.fail(job, error, handler, undefined);
     }
     const connections = this.connections;
+    const record = (line: string): void => steps.recordCommand(line);
     let dom0: ReturnType<Dom0Connections['clientFor']> | undefined;
+    let targetDom0: ReturnType<Dom0Connections['clientFor']> | undefined;
+    const target = targetHost
+      ? {
+          host: targetHost,
+          get dom0() {
+            return (targetDom0 ??= connections.clientFor(targetHost, record));
+          },
+        }
+      : null;
     const ctx = {
       job,
       params: job.params as never,
       host,
       // Made on first use, inside the handler: a missing SSH key fails the job like any Dom0 error.
       get dom0() {
-        return (dom0 ??= connections.clientFor(host, (line) => steps.recordCommand(line)));
+        return (dom0 ??= connections.clientFor(host, record));
       },
+      target,
       lastAttempt,
       step: (name: string, work: Parameters<JobSteps['step']>[1]) => steps.step(name, work),
     };

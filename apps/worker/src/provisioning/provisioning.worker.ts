@@ -43,20 +43,28 @@ export class ProvisioningWorker implements OnApplicationBootstrap, OnApplication
   }
 
   private async process(bullJob: BullJob<ProvisioningPayload>, token?: string): Promise<void> {
-    const { jobId, hostId } = bullJob.data;
-    if (hostId && !(await this.leases.acquire(hostId, jobId))) {
+    const { jobId, hostId, targetHostId } = bullJob.data;
+    // A job on two hosts (a move) holds a lease on each; it takes both or neither.
+    const hostIds = [hostId, targetHostId].filter((id): id is string => typeof id === 'string' && id !== '');
+    const held: string[] = [];
+    for (const id of hostIds) {
+      if (await this.leases.acquire(id, jobId)) {
+        held.push(id);
+        continue;
+      }
+      for (const taken of held) await this.leases.release(taken, jobId);
       // The host runs its limit of jobs already: come back shortly without spending an attempt.
       await bullJob.moveToDelayed(Date.now() + HOST_BUSY_DELAY_MS + Math.floor(Math.random() * HOST_BUSY_DELAY_MS), token);
       throw new DelayedError();
     }
-    const renew = hostId ? setInterval(() => void this.leases.renew(hostId, jobId).catch(() => undefined), HostLeases.LEASE_MS / 3) : undefined;
+    const renew = held.length > 0 ? setInterval(() => held.forEach((id) => void this.leases.renew(id, jobId).catch(() => undefined)), HostLeases.LEASE_MS / 3) : undefined;
     try {
       const attempts = bullJob.opts.attempts ?? 1;
       const outcome = await this.runner.run(jobId, { number: bullJob.attemptsMade + 1, last: bullJob.attemptsMade + 1 >= attempts, workerId: this.heartbeat.workerId });
       if (outcome.kind === 'retry') throw outcome.error;
     } finally {
       clearInterval(renew);
-      if (hostId) await this.leases.release(hostId, jobId);
+      for (const id of held) await this.leases.release(id, jobId);
     }
   }
 

@@ -5,7 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule, loadConfig } from '@carve/config';
 import { CoreModule } from '@carve/core';
 import { dataSourceOptions } from '@carve/database';
-import { JOB_HANDLERS, JOB_TYPES, JobHandler, JobType } from '@carve/jobs';
+import { JobHandlerRegistry, JOB_TYPES, JobType } from '@carve/jobs';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { RedisModule } from '@carve/redis';
 import { clearRedisPrefix, TEST_REDIS_URL, uniqueName } from '@carve/testing';
@@ -96,7 +96,7 @@ describe('DeleteServerHandler', () => {
     expect((await bed.server(ordered.id)).server.state).toBe('deleted');
   });
 
-  it('ServerJobHandlersModule gives the worker one handler per job type under JOB_HANDLERS', async () => {
+  it('ServerJobHandlersModule registers one handler per server job type with the jobs registry', async () => {
     const prefix = uniqueName('carvetest');
     const config = loadConfig({ DATABASE_URL: bed.databaseUrl, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'fatal' });
     const moduleRef = await Test.createTestingModule({
@@ -109,10 +109,12 @@ describe('DeleteServerHandler', () => {
       ],
     }).compile();
     try {
-      const handlers = moduleRef.get<JobHandler[]>(JOB_HANDLERS);
-      expect(handlers.map((h) => h.type).sort()).toEqual([...JOB_TYPES].sort());
-      expect(handlers.find((h) => h.type === JobType.CreateServer)).toBeInstanceOf(CreateServerHandler);
-      expect(moduleRef.get(DeleteServerHandler)).toBe(handlers.find((h) => h.type === JobType.DeleteServer));
+      const registry = moduleRef.get(JobHandlerRegistry);
+      // Moves register their own handlers from their own module (libs/moves).
+      expect(registry.types().sort()).toEqual(JOB_TYPES.filter((t) => !t.startsWith('server.move')).sort());
+      expect(registry.get(JobType.CreateServer)).toBeInstanceOf(CreateServerHandler);
+      expect(moduleRef.get(DeleteServerHandler)).toBe(registry.get(JobType.DeleteServer));
+      expect(() => registry.register('another', [moduleRef.get(DeleteServerHandler), { type: JobType.DeleteServer, run: async () => undefined }])).toThrow(/already has a handler \(from servers\)/);
     } finally {
       await moduleRef.close();
       await clearRedisPrefix(prefix);

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { JOB_HANDLERS, JobHandler } from '@carve/jobs';
+import { JobsModule, registerJobHandlers } from '@carve/jobs';
 import { ServersModule } from '../servers.module';
 import { AddDiskHandler } from './add-disk.handler';
 import { CreateServerHandler } from './create-server.handler';
@@ -32,17 +32,18 @@ export const SERVER_JOB_HANDLERS = [
 
 /**
  * The worker side of servers: the handlers that build, change and delete DomUs, each
- * provided as itself and all together under JOB_HANDLERS for the worker's dispatcher.
+ * provided as itself and registered with the jobs registry for the worker's dispatcher
+ * (other capabilities register theirs the same way, next to these, never over them).
  * Needs the app's DataSource (TypeORM root module) and Clock (CoreModule).
  */
 @Module({
-  imports: [ServersModule],
+  imports: [ServersModule, JobsModule],
   providers: [
     ServerJobSupport,
     FailedActionUndo,
     ...SERVER_JOB_HANDLERS,
-    { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: [...SERVER_JOB_HANDLERS] },
+    registerJobHandlers('servers', SERVER_JOB_HANDLERS),
   ],
-  exports: [JOB_HANDLERS, ...SERVER_JOB_HANDLERS],
+  exports: [ServerJobSupport, FailedActionUndo, ...SERVER_JOB_HANDLERS],
 })
 export class ServerJobHandlersModule {}

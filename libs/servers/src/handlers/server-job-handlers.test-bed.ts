@@ -222,6 +222,7 @@ export class HandlerTestBed {
       params,
       host: this.host,
       dom0,
+      target: null,
       lastAttempt: false,
       steps,
       commands,

@@ -1,0 +1,2 @@
+export * from './host-drain.entity';
+export * from './server-move.entity';
