@@ -90,7 +90,7 @@ describe('vif rate', () => {
     const text = renderDomainConfig(spec);
     expect(text).toContain("vif  = [ 'mac=00:16:3e:5a:01:02,bridge=xenbr0,rate=100Mb/s' ]");
     expect(text).toMatch(/^cpu_weight = 512$/m);
-    expect(text).toMatch(/^cap        = 150$/m);
+    expect(text).toMatch(/^cap {8}= 150$/m);
     expect(parseDomainConfig(text)).toEqual(spec);
     const unlimited = renderDomainConfig({ ...spec, vifs: [{ mac: '00:16:3e:5a:01:02', bridge: 'xenbr0' }] });
     expect(unlimited).not.toContain('rate=');
