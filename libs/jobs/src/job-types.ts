@@ -14,6 +14,7 @@ export enum JobType {
   RemoveDisk = 'server.remove-disk',
   SwitchRoot = 'server.switch-root',
   DeleteServer = 'server.delete',
+  SetServerLimits = 'server.set-limits',
   MoveServer = 'server.move',
   MoveCleanup = 'server.move-cleanup',
 }
@@ -32,6 +33,14 @@ export interface JobParams {
   [JobType.SwitchRoot]: { rootDiskId: string };
   /** previousState: where a cancelled delete returns the server to. */
   [JobType.DeleteServer]: { previousState: string };
+  /**
+   * What the request changed (the server row already holds the new limits; the job applies
+   * what the row holds when it runs); previous: where a cancelled request returns them.
+   */
+  [JobType.SetServerLimits]: {
+    changed: ('cpuCapPercent' | 'cpuWeight' | 'networkRateMbit')[];
+    previous: { cpuCapPercent: number; cpuWeight: number; networkRateMbit: number | null };
+  };
   /** The move's record (libs/moves) holds the two hosts and what the move reserved. */
   [JobType.MoveServer]: { moveId: string };
   /** Removes what a failed move left on its target once the target answers again. */

@@ -1,4 +1,5 @@
 export * from './server-actions.service';
+export * from './server-limits.service';
 export * from './server-disk.entity';
 export * from './server-naming';
 export * from './server-order.rules';

@@ -10,11 +10,12 @@ export const SERVER_ACTIONS = [
   'add-disk',
   'remove-disk',
   'switch-root',
+  'set-limits',
   'delete',
 ] as const;
 export type ServerAction = (typeof SERVER_ACTIONS)[number];
 
-const CHANGES: ServerAction[] = ['resize', 'grow-disk', 'add-disk', 'remove-disk', 'switch-root'];
+const CHANGES: ServerAction[] = ['resize', 'grow-disk', 'add-disk', 'remove-disk', 'switch-root', 'set-limits'];
 
 /**
  * Which actions each state allows (README: "Server states"). A request is checked against

@@ -19,6 +19,12 @@ export class Server {
   @Column({ type: 'integer', name: 'max_memory_mib' }) maxMemoryMiB: number;
   @Column({ type: 'integer' }) vcpus: number;
   @Column({ type: 'integer', name: 'max_vcpus' }) maxVcpus: number;
+  /** Credit2 cap, % of one CPU (0 = none, at most 100 x vcpus); kept across boots, root switches and moves. */
+  @Column({ type: 'integer', name: 'cpu_cap_percent', default: 0 }) cpuCapPercent: number;
+  /** Credit2 weight, 1..65535 (256 is xl's default). */
+  @Column({ type: 'integer', name: 'cpu_weight', default: 256 }) cpuWeight: number;
+  /** vif `rate=` on the guest's outgoing traffic, whole Mbit/s; null = unlimited. */
+  @Column({ type: 'integer', name: 'network_rate_mbit', nullable: true }) networkRateMbit: number | null;
   /** Parsed, normalised OpenSSH key lines (comments with shell metacharacters dropped). */
   @Column({ type: 'text', array: true, name: 'ssh_public_keys' }) sshPublicKeys: string[];
   @Column({ type: 'uuid', name: 'active_root_disk_id', nullable: true }) activeRootDiskId: string | null;

@@ -16,6 +16,15 @@ export interface ServerDiskView {
   activeRoot: boolean;
 }
 
+export interface ServerLimitsView {
+  /** Credit2 cap, % of one CPU; 0 = no cap. */
+  cpuCapPercent: number;
+  /** Credit2 weight (256 = xl's default). */
+  cpuWeight: number;
+  /** vif rate on outgoing traffic; null = unlimited. */
+  networkRateMbit: number | null;
+}
+
 export interface ServerView {
   id: string;
   customerId: string;
@@ -30,6 +39,7 @@ export interface ServerView {
   vcpus: number;
   maxVcpus: number;
   pendingReboot: boolean;
+  limits: ServerLimitsView;
   failureReason: string | null;
   /** The authorised keys as stored: parsed and normalised, unsafe comments dropped. */
   sshKeys: string[];
@@ -53,6 +63,7 @@ export function toServerView(server: Server, disks: ServerDisk[]): ServerView {
     vcpus: server.vcpus,
     maxVcpus: server.maxVcpus,
     pendingReboot: server.pendingReboot,
+    limits: { cpuCapPercent: server.cpuCapPercent, cpuWeight: server.cpuWeight, networkRateMbit: server.networkRateMbit },
     failureReason: server.failureReason,
     sshKeys: server.sshPublicKeys,
     disks: disks

@@ -89,6 +89,7 @@ describe('CreateServerHandler', () => {
       `install image on ${name}-rescue`,
       'write domain config',
       'create domain',
+      'apply cpu limits',
       'mark running',
     ]);
     expect(ctx.steps.every((s) => s.status === 'succeeded')).toBe(true);

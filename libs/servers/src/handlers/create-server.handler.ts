@@ -46,10 +46,7 @@ export class CreateServerHandler implements JobHandler<JobType.CreateServer> {
       await ctx.step(`install image on ${root.volumeName}`, (report) => this.installImage(ctx, loaded, root, report));
     }
     await this.support.writeConfig(ctx, server, disks, { including: disks.map((d) => d.id) });
-    await ctx.step('create domain', async (report) => {
-      const { created, domid } = await ctx.dom0.createDomain(server.domainName);
-      report.note(created ? `xl create: domid ${domid}` : `already running as domid ${domid}`);
-    });
+    await this.support.bootDomain(ctx, server);
     await ctx.step('mark running', async (report) => {
       report.note(await this.markRunning(ctx));
     });

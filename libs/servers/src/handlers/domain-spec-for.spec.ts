@@ -11,6 +11,9 @@ const server = Object.assign(new Server(), {
   maxMemoryMiB: 4096,
   vcpus: 2,
   maxVcpus: 4,
+  cpuCapPercent: 0,
+  cpuWeight: 256,
+  networkRateMbit: null,
 });
 
 function disk(id: string, label: string, position: number, state: ServerDisk['state']): ServerDisk {
@@ -36,6 +39,14 @@ describe('domainSpecFor', () => {
     });
     expect(validateDomainSpec(spec)).toBe(spec);
     expect(parseDomainConfig(renderDomainConfig(spec))).toEqual(spec);
+  });
+
+  it("writes the server's limits: credit2 cap and weight, and the vif rate (none when unlimited)", () => {
+    const limited = Object.assign(new Server(), server, { cpuCapPercent: 150, cpuWeight: 1024, networkRateMbit: 100 });
+    const spec = domainSpecFor(limited, [disk('a', 'root', 0, 'present')], 'vg0');
+    expect(spec).toMatchObject({ capPercent: 150, cpuWeight: 1024, vifs: [{ mac: macFor(server.id), bridge: 'xenbr0', rateMbitPerSec: 100 }] });
+    expect(renderDomainConfig(spec)).toContain(`'mac=${macFor(server.id)},bridge=xenbr0,rate=100Mb/s'`);
+    expect(domainSpecFor(server, [disk('a', 'root', 0, 'present')], 'vg0').vifs[0]).not.toHaveProperty('rateMbitPerSec');
   });
 
   it('derives the MAC from the server id alone, inside the Xen OUI with the fourth octet below 0x80', () => {

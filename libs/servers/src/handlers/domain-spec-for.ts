@@ -32,7 +32,7 @@ export function configDisks(disks: readonly ServerDisk[], options: { including?:
 /**
  * What carve writes to /etc/xen/<domainName>.cfg for a server: PVH booted by pygrub from
  * the first disk (xvda, the active root), every disk at the vdev of its position, one
- * vif on the host bridge. Pass the disks already chosen with configDisks.
+ * vif on the host bridge, with the server's CPU and network limits. Pass the disks already chosen with configDisks.
  */
 export function domainSpecFor(server: Server, disks: readonly ServerDisk[], volumeGroup: string): DomainSpec {
   const diskSpecs: DiskSpec[] = [...disks]
@@ -45,11 +45,11 @@ export function domainSpecFor(server: Server, disks: readonly ServerDisk[], volu
     maxMemoryMiB: Math.max(server.maxMemoryMiB, server.memoryMiB),
     vcpus: server.vcpus,
     maxVcpus: Math.max(server.maxVcpus, server.vcpus),
-    cpuWeight: 256,
-    capPercent: 0,
+    cpuWeight: server.cpuWeight,
+    capPercent: server.cpuCapPercent,
     boot: { bootloader: 'pygrub' },
     disks: diskSpecs,
-    vifs: [{ mac: macFor(server.id), bridge: DEFAULT_BRIDGE }],
+    vifs: [{ mac: macFor(server.id), bridge: DEFAULT_BRIDGE, ...(server.networkRateMbit !== null ? { rateMbitPerSec: server.networkRateMbit } : {}) }],
     onPoweroff: 'destroy',
     onReboot: 'restart',
     onCrash: 'restart',

@@ -14,3 +14,4 @@ export * from './resize-vcpus.handler';
 export * from './start-server.handler';
 export * from './stop-server.handler';
 export * from './switch-root.handler';
+export * from './set-limits.handler';

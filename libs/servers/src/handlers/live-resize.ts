@@ -53,7 +53,8 @@ export async function resize(ctx: JobContext, support: ServerJobSupport, live: b
   });
 }
 
-async function markPendingReboot(ctx: JobContext, support: ServerJobSupport, server: Server): Promise<void> {
+/** Records on the running server that a change waits for its next boot. */
+export async function markPendingReboot(ctx: JobContext, support: ServerJobSupport, server: Server): Promise<void> {
   await support.locked(ctx, async (manager, current) => {
     if (current.server.state !== 'running' || current.server.pendingReboot) return;
     current.server.pendingReboot = true;

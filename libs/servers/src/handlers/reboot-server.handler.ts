@@ -28,16 +28,15 @@ export class RebootServerHandler implements JobHandler<JobType.RebootServer> {
         const { outcome } = await ctx.dom0.shutdownDomain(server.domainName, { timeoutMs: REBOOT_SHUTDOWN_TIMEOUT_SECONDS * 1000 });
         report.note(`${outcome}; the new config applies at xl create`);
       });
-      await ctx.step('create domain', async (report) => {
-        const { created, domid } = await ctx.dom0.createDomain(server.domainName);
-        report.note(created ? `xl create: domid ${domid}` : `already running as domid ${domid}`);
-      });
+      await this.support.bootDomain(ctx, server);
     } else {
       await ctx.step('reboot domain', async (report) => {
         // A retry after the reboot finds a new domid and does not reboot the guest a second time.
         const result = await ctx.dom0.rebootDomain(server.domainName, { ifDomid: domid });
         report.note(result.rebooted ? `xl reboot (domid ${domid})` : `already rebooted: domid is now ${result.domid}`);
       });
+      // The toolstack restarts the domain from its own copy of the config; the limits are checked on what came back.
+      await this.support.applyCpuLimits(ctx, server);
     }
     await ctx.step('mark running', async (report) => {
       const state = await this.support.locked(ctx, async (manager, current) => {

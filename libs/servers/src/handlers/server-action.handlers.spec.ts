@@ -113,7 +113,7 @@ describe('server action job handlers', () => {
     // The reboot re-creates the domain from the new config.
     const reboot = bed.context(JobType.RebootServer, server.id, {});
     await new RebootServerHandler(bed.support).run(reboot);
-    expect(reboot.steps.map((s) => s.name)).toEqual(['write domain config', 'shut down domain', 'create domain', 'mark running']);
+    expect(reboot.steps.map((s) => s.name)).toEqual(['write domain config', 'shut down domain', 'create domain', 'apply cpu limits', 'mark running']);
     expect(bed.domain(name)).toMatchObject({ memoryMiB: 5120, maxMemMiB: 6144 });
     expect(await row()).toMatchObject({ state: 'running', pendingReboot: false });
   });

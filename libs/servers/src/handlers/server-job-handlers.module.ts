@@ -11,6 +11,7 @@ import { ResizeMemoryHandler } from './resize-memory.handler';
 import { ResizeVcpusHandler } from './resize-vcpus.handler';
 import { FailedActionUndo } from './failed-action-undo';
 import { ServerJobSupport } from './server-job-support';
+import { SetLimitsHandler } from './set-limits.handler';
 import { StartServerHandler } from './start-server.handler';
 import { StopServerHandler } from './stop-server.handler';
 import { SwitchRootHandler } from './switch-root.handler';
@@ -27,6 +28,7 @@ export const SERVER_JOB_HANDLERS = [
   AddDiskHandler,
   RemoveDiskHandler,
   SwitchRootHandler,
+  SetLimitsHandler,
   DeleteServerHandler,
 ] as const;
 

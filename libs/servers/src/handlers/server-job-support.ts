@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, PermanentJobError } from '@carve/jobs';
-import type { Vdev } from '@carve/xen';
+import { Dom0Client, Dom0OperationError, type Vdev } from '@carve/xen';
 import { EntityManager } from 'typeorm';
 import { ServerDisk } from '../server-disk.entity';
 import { vdevFor } from '../server-naming';
@@ -61,6 +61,34 @@ export class ServerJobSupport {
       const spec = domainSpecFor(server, configDisks(disks, options), ctx.host.volumeGroup);
       const { changed } = await ctx.dom0.writeDomainConfig(spec);
       report.note(changed ? `wrote /etc/xen/${spec.name}.cfg (${spec.memoryMiB} MiB, ${spec.vcpus} vCPUs, ${spec.disks.map((d) => d.vdev).join(' ')})` : 'config already up to date');
+    });
+  }
+
+  /**
+   * The one way a job boots a server's domain (create, start, a reboot that re-creates it,
+   * a move's start on its target): `xl create` from the config just written, then the
+   * server's CPU limits on the new domain, so they hold whichever path booted it.
+   */
+  async bootDomain(ctx: JobContext, server: Server, dom0: Dom0Client = ctx.dom0): Promise<void> {
+    await ctx.step('create domain', async (report) => {
+      const { created, domid } = await dom0.createDomain(server.domainName);
+      report.note(created ? `xl create: domid ${domid}` : `already running as domid ${domid}`);
+    });
+    await this.applyCpuLimits(ctx, server, dom0);
+  }
+
+  /** `xl sched-credit2` with the cap and weight the server row holds; checks the listing first, so a domain that booted with them is left alone. */
+  async applyCpuLimits(ctx: JobContext, server: Server, dom0: Dom0Client = ctx.dom0): Promise<void> {
+    await ctx.step('apply cpu limits', async (report) => {
+      const limits = `weight ${server.cpuWeight}, cap ${server.cpuCapPercent === 0 ? 'none' : `${server.cpuCapPercent}%`}`;
+      try {
+        const { changed } = await dom0.setSchedCredit2(server.domainName, { weight: server.cpuWeight, capPercent: server.cpuCapPercent });
+        report.note(changed ? `xl sched-credit2: ${limits}` : `domain already has ${limits}`);
+      } catch (error) {
+        // Gone for the moment (a guest between reboots): its config holds the same cap and weight for when it comes back.
+        if (!(error instanceof Dom0OperationError) || error.code !== 'domain_not_found') throw error;
+        report.note(`domain not running; its config gives it ${limits} when it starts`);
+      }
     });
   }
 

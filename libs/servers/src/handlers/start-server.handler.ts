@@ -16,10 +16,7 @@ export class StartServerHandler implements JobHandler<JobType.StartServer> {
     const { server, disks } = await this.support.load(ctx);
     if (!(await this.support.applies(ctx, server, ['stopped', 'running']))) return;
     await this.support.writeConfig(ctx, server, disks);
-    await ctx.step('create domain', async (report) => {
-      const { created, domid } = await ctx.dom0.createDomain(server.domainName);
-      report.note(created ? `xl create: domid ${domid}` : `already running as domid ${domid}`);
-    });
+    await this.support.bootDomain(ctx, server);
     await ctx.step('mark running', async (report) => {
       const state = await this.support.locked(ctx, async (manager, current) => {
         if (current.server.state !== 'stopped' && current.server.state !== 'running') return current.server.state;
