@@ -34,6 +34,7 @@ const OBJECT_FACTORIES: Record<string, (ctx: WalkContext) => Promise<string>> = 
   'credit-notes': async ({ api, owner }) =>
     (await ok(api.request('POST', `/v1/invoices/${(await invoiceOf({ api, owner })).id}/credit-notes`, { body: { reason: 'walker', lines: [{ invoiceLine: 1, amount: '0.01' }] } }))).id,
   'price-book': async ({ api }) => (await ok(api.request('POST', '/v1/price-book', { body: { ...(exampleOf({ $ref: '#/components/schemas/CreatePriceVersionDto' }) as object), effectiveFrom: new Date(Date.UTC(2040, 0, 1) + parseInt(randomUUID().slice(0, 8), 16) * 1000).toISOString() } }))).id,
+  webhooks: async ({ api }) => (await ok(api.request('POST', '/v1/webhooks', { body: { url: 'https://203.0.113.10/walker', events: ['*'] } }))).id,
 };
 
 /**
