@@ -3,6 +3,7 @@ import { carveSim } from './commands/carve-sim.command';
 import { cat, grep, hostname, mkdir, rm, tar, test, uname } from './commands/files.command';
 import { blkid, btrfs, e2fsck, mkfsDynamic, mkfsExt, mkswap, mount, mountpoint, resize2fs, umount, xfsGrowfs } from './commands/fs.command';
 import { lvcreate, lvextend, lvremove, lvs, pvs, vgs } from './commands/lvm.command';
+import { dd, sha256sum } from './commands/dd.command';
 import { date, echo } from './commands/shell-builtins.command';
 import { xentop } from './commands/xentop.command';
 import { xl } from './commands/xl.command';
@@ -47,6 +48,8 @@ const COMMANDS: Record<string, Handler> = {
   echo,
   date,
   true: () => ({ stdout: '', stderr: '', exitCode: 0 }),
+  dd,
+  sha256sum,
   'carve-sim': carveSim,
 };
 

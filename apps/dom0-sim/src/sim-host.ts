@@ -130,7 +130,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
           }
           if (plan.fail) return { stdout: '', stderr: plan.fail.stderr, exitCode: plan.fail.exitCode };
         }
-        const result = await runCommandLine(line, { runtime, readStdin: io.readStdin, closed: io.closed });
+        const result = await runCommandLine(line, { runtime, readStdin: io.readStdin, closed: io.closed, streams: io.streams });
         await persist();
         return result;
       },

@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { FaultRules } from './faults';
 import type { SimHostState } from './state/host-state';
 import type { SimTimeSource } from './state/sim-clock';
@@ -29,4 +30,12 @@ export interface CommandInput {
   readStdin: StdinReader;
   /** Aborts when the client closes the exec channel. */
   closed?: AbortSignal;
+  /** The exec channel itself, for commands that stream (dd of a volume to stdout or from stdin). */
+  streams?: ExecStreams;
+}
+
+/** An exec channel's stdin and stdout as streams, with the channel's flow control. */
+export interface ExecStreams {
+  stdin: Readable;
+  stdout: Writable;
 }

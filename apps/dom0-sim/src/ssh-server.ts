@@ -1,7 +1,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
 import type { CommandResult } from './command-result';
-import type { StdinReader } from './sim-runtime';
+import type { ExecStreams, StdinReader } from './sim-runtime';
 
 /**
  * What the server does with one exec request. `drop()` kills the whole connection
@@ -9,7 +9,7 @@ import type { StdinReader } from './sim-runtime';
  * connection goes), so a handler waiting on a timer can stop instead of keeping
  * the process alive for an answer nobody reads.
  */
-export type ExecHandler = (line: string, io: { readStdin: StdinReader; drop: () => void; closed: AbortSignal }) => Promise<CommandResult | 'dropped'>;
+export type ExecHandler = (line: string, io: { readStdin: StdinReader; drop: () => void; closed: AbortSignal; streams: ExecStreams }) => Promise<CommandResult | 'dropped'>;
 
 export interface SshServerOptions {
   hostKey: string;
@@ -47,21 +47,19 @@ function authenticate(client: Connection, keys: readonly ParsedKey[]): void {
   });
 }
 
+/**
+ * Reads stdin to EOF on the first call only: until then the channel stays paused, so a
+ * command that streams stdin itself (dd of=) gets every byte, and nothing is buffered.
+ */
 function collectStdin(stream: ServerChannel): StdinReader {
-  const chunks: Buffer[] = [];
-  let ended = false;
-  const waiters: (() => void)[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => {
-    ended = true;
-    waiters.splice(0).forEach((w) => w());
-  });
+  let text: Promise<string> | undefined;
   return () =>
-    new Promise((resolve) => {
-      const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
-      if (ended) done();
-      else waiters.push(done);
-    });
+    (text ??= new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      stream.once('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    }));
 }
 
 export async function startSshServer(opts: SshServerOptions, port: number): Promise<RunningSshServer> {
@@ -87,7 +85,7 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
           };
           const channelClosed = new AbortController();
           stream.once('close', () => channelClosed.abort());
-          opts.onExec(request.command, { readStdin, drop, closed: channelClosed.signal }).then(
+          opts.onExec(request.command, { readStdin, drop, closed: channelClosed.signal, streams: { stdin: stream, stdout: stream } }).then(
             (result) => {
               if (result === 'dropped' || stream.destroyed) return;
               if (result.stdout) stream.write(result.stdout);

@@ -8,6 +8,7 @@ const USAGE = `usage: carve-sim workload <domain> <${WORKLOAD_PROFILES.join('|')
        carve-sim delay --match <text|/regex/> --ms N [--count N]
        carve-sim drop --match <text|/regex/> [--count N]
        carve-sim disk-capacity [IOPS MBPS]
+       carve-sim stream-rate [MBPS]   (dd of a volume; 0: unlimited)
        carve-sim clear-faults | reboot-host | time-factor F | state | reset
 `;
 
@@ -70,6 +71,13 @@ export function carveSim(input: CommandInput): CommandResult {
         return fail('carve-sim: disk-capacity takes IOPS and MB/s, both positive numbers\n', 2);
       }
       control.setDiskCapacity({ iops, mbps });
+      return ok();
+    }
+    case 'stream-rate': {
+      if (rest.length === 0) return ok(`${input.runtime.state.streamRateMBps ?? 0}\n`);
+      const rate = Number(rest[0]);
+      if (rest.length !== 1 || !Number.isFinite(rate) || rate < 0) return fail('carve-sim: stream-rate takes MB/s, a number >= 0 (0: unlimited)\n', 2);
+      input.runtime.state.streamRateMBps = rate;
       return ok();
     }
     case 'clear-faults':

@@ -4,6 +4,7 @@ import { lvInUse } from '../state/domain-lifecycle';
 import { DM_MAJOR, lowestFreeMinor, pvDevicePath } from '../state/block-devices';
 import type { SimHostState, SimLogicalVolume } from '../state/host-state';
 import { mapperPath } from '../state/vfs';
+import { newVolumeContent } from '../state/volume-content';
 
 const LVM_FAIL = 5;
 const UNIT: Record<string, number> = { b: 1, s: 512, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
@@ -204,7 +205,7 @@ export function lvcreate(input: CommandInput): CommandResult {
   let stdout = '';
   if (need * state.vg.extentBytes !== size.bytes) stdout += `  Rounding up size to full physical extent ${gib(need * state.vg.extentBytes)}\n`;
   // Activated at once: device-mapper gives it the lowest free minor.
-  state.vg.lvs.push({ name, sizeBytes: need * state.vg.extentBytes, kernelMinor: lowestFreeMinor(state) });
+  state.vg.lvs.push({ name, sizeBytes: need * state.vg.extentBytes, kernelMinor: lowestFreeMinor(state), content: newVolumeContent() });
   return ok(`${stdout}  Logical volume "${name}" created.\n`);
 }
 

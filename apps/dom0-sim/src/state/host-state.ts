@@ -137,6 +137,19 @@ export interface SimLogicalVolume {
   kernelMinor?: number;
   /** IO of VBDs that used it and are gone (domain stopped, rebooted, disk detached); a running VBD's counters add to it. */
   pastIo?: BlockStatCounters;
+  /** Its bytes, sparse (state/volume-content.ts): generated from a seed except the 1 MiB blocks written since. */
+  content?: SimVolumeContent;
+}
+
+/**
+ * An LV's bytes without holding them: every 1 MiB block is generated from `seed` and its
+ * index unless `blocks` says otherwise: `g:<seed>` generated from another seed (a block
+ * copied from another LV), `z` zeros, `r:<base64>` raw bytes. Block 0 of an LV with a
+ * filesystem reads as its superblock (the filesystem record), so a copy carries it.
+ */
+export interface SimVolumeContent {
+  seed: string;
+  blocks?: Record<string, string>;
 }
 
 export interface SimVolumeGroup {
@@ -201,4 +214,6 @@ export interface SimHostState {
   /** Files of the root filesystem: path to content. */
   files: Record<string, string>;
   dirs: string[];
+  /** `carve-sim stream-rate`: MB/s (10^6 bytes) at which dd reads or writes an LV; absent or 0: as fast as the host can. */
+  streamRateMBps?: number;
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { Host } from '@carve/inventory';
 import { PermanentJobError } from '@carve/jobs';
-import { Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, SshConnectionPool } from '@carve/xen';
+import { Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, ExecStreams, SshConnectionPool } from '@carve/xen';
 
 /** Passes commands to the pool and tells a listener each command line (the job's current step records them). */
 class RecordingExecutor implements Dom0Executor {
@@ -15,6 +15,12 @@ class RecordingExecutor implements Dom0Executor {
   exec(target: Dom0Target, command: Dom0CommandInput, options?: ExecOptions): Promise<ExecResult> {
     this.onCommand(command.line);
     return this.inner.exec(target, command, options);
+  }
+
+  execStream(target: Dom0Target, command: Dom0CommandInput, streams: ExecStreams, options?: ExecOptions): Promise<ExecResult> {
+    this.onCommand(command.line);
+    if (!this.inner.execStream) throw new Error('the Dom0 executor cannot stream');
+    return this.inner.execStream(target, command, streams, options);
   }
 }
 

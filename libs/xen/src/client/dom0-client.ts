@@ -38,6 +38,7 @@ import { growFilesystemOffline } from './grow-filesystem';
 import { installImage, InstallImageOptions } from './install-image';
 import { releaseStaleWorkMount } from './mounted-volume';
 import { CounterSample, sampleCounters } from './sample-counters';
+import { Dom0VolumeStreams } from './volume-streams';
 
 const GiB = 1024 ** 3;
 
@@ -102,7 +103,11 @@ export class Dom0Client {
   private readonly vg: string;
   private readonly mountRoot: string;
 
-  constructor(executor: Dom0Executor, target: Dom0Target, options: Dom0ClientOptions = {}) {
+  constructor(
+    private readonly executor: Dom0Executor,
+    target: Dom0Target,
+    options: Dom0ClientOptions = {},
+  ) {
     this.runner = new Dom0Runner(executor, target, options.commandTimeoutMs);
     this.vg = options.volumeGroup ?? 'vg0';
     this.mountRoot = options.mountRoot ?? '/mnt/carve';
@@ -129,6 +134,11 @@ export class Dom0Client {
 
   async volumeExists(name: string): Promise<boolean> {
     return (await this.volume(name)) !== null;
+  }
+
+  /** Volumes' bytes streamed out and in, and their checksums (a move copies volumes through the worker). */
+  volumeStreams(): Dom0VolumeStreams {
+    return new Dom0VolumeStreams(this.executor, this.runner.target, this.vg);
   }
 
   /** `/dev/<vg>/<name>`, the path disk specs and mkfs use. */

@@ -9,3 +9,4 @@ export * from './device-counters.query';
 export * from './metering-reading.query';
 export * from './mount.commands';
 export * from './file.commands';
+export * from './volume-stream.commands';

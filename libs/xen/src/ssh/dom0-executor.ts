@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { Dom0Target } from './dom0-target';
 
 /**
@@ -31,4 +32,17 @@ export interface ExecResult {
  */
 export interface Dom0Executor {
   exec(target: Dom0Target, command: Dom0CommandInput, options?: ExecOptions): Promise<ExecResult>;
+  /**
+   * Like exec, with the channel's stdout piped into `stdout` (ended when the command's
+   * output ends) and/or `stdin` piped into the command, with the channel's flow control:
+   * for bulk data (a volume streamed through the worker). The result's stdout is empty
+   * when it was streamed. Executors that cannot stream leave it out.
+   */
+  execStream?(target: Dom0Target, command: Dom0CommandInput, streams: ExecStreams, options?: ExecOptions): Promise<ExecResult>;
+}
+
+/** Where a streaming command's output goes and where its input comes from. */
+export interface ExecStreams {
+  readonly stdout?: Writable;
+  readonly stdin?: Readable;
 }

@@ -1,5 +1,5 @@
 import { ChannelLimiter } from './channel-limiter';
-import type { Dom0CommandInput, Dom0Executor, ExecOptions, ExecResult } from './dom0-executor';
+import type { Dom0CommandInput, Dom0Executor, ExecOptions, ExecResult, ExecStreams } from './dom0-executor';
 import { Dom0Target, targetIdentity } from './dom0-target';
 import { TransportClosedError } from './dom0-transport.errors';
 import { SshConnection, SshConnectionSettings } from './ssh-connection';
@@ -66,7 +66,16 @@ export class SshConnectionPool implements Dom0Executor {
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
   }
 
-  async exec(target: Dom0Target, command: Dom0CommandInput, options: ExecOptions = {}): Promise<ExecResult> {
+  exec(target: Dom0Target, command: Dom0CommandInput, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(target, command, options, {});
+  }
+
+  /** exec with stdout and/or stdin streamed (Dom0Executor.execStream), on the host's one pooled connection. */
+  execStream(target: Dom0Target, command: Dom0CommandInput, streams: ExecStreams, options: ExecOptions = {}): Promise<ExecResult> {
+    return this.run(target, command, options, streams);
+  }
+
+  private async run(target: Dom0Target, command: Dom0CommandInput, options: ExecOptions, streams: ExecStreams): Promise<ExecResult> {
     this.assertOpen(target.hostId);
     const entry = this.entryFor(target);
     const release = await entry.limiter.acquire();
@@ -89,7 +98,7 @@ export class SshConnectionPool implements Dom0Executor {
           release();
           this.scheduleIdleClose(entry, connection);
         },
-      });
+      }, streams);
     } finally {
       if (!handedToChannel) release();
     }

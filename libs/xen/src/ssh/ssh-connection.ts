@@ -2,7 +2,7 @@ import { constants as osConstants } from 'node:os';
 import { Client, ClientChannel } from 'ssh2';
 import { hostKeyFingerprint } from './host-key-fingerprint';
 import { mapConnectError } from './connect-error.mapper';
-import type { Dom0CommandInput, ExecResult } from './dom0-executor';
+import type { Dom0CommandInput, ExecResult, ExecStreams } from './dom0-executor';
 import type { Dom0Target } from './dom0-target';
 import {
   AuthenticationFailedError,
@@ -132,7 +132,7 @@ export class SshConnection {
   }
 
   /** Runs one command on its own exec channel. A non-zero exit is a result, not an error. */
-  exec(command: Dom0CommandInput, timeoutMs: number, hooks: ChannelHooks): Promise<ExecResult> {
+  exec(command: Dom0CommandInput, timeoutMs: number, hooks: ChannelHooks, streams: ExecStreams = {}): Promise<ExecResult> {
     const hostId = this.target.hostId;
     const description = command.description ?? command.line;
 
@@ -216,7 +216,8 @@ export class SshConnection {
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
           let exit: { code: number; signal?: string } | undefined;
-          opened.on('data', (chunk: Buffer) => stdout.push(chunk));
+          if (streams.stdout) opened.pipe(streams.stdout);
+          else opened.on('data', (chunk: Buffer) => stdout.push(chunk));
           opened.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
           opened.on('exit', (code: number | null, signal?: string) => {
             exit = code === null ? { code: signalExitCode(signal), signal } : { code };
@@ -240,8 +241,14 @@ export class SshConnection {
               });
             });
           });
-          // Always send EOF, so a command that reads stdin never waits for input that will not come.
-          opened.end(command.stdin ?? undefined);
+          if (streams.stdin) {
+            // Bulk input: the channel's window paces the source; EOF follows its end.
+            streams.stdin.on('error', () => opened.end());
+            streams.stdin.pipe(opened);
+          } else {
+            // Always send EOF, so a command that reads stdin never waits for input that will not come.
+            opened.end(command.stdin ?? undefined);
+          }
         });
       };
       openChannel(0);
