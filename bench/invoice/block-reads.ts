@@ -28,3 +28,31 @@ export async function usageBlocks(url: string): Promise<Blocks> {
 }
 
 export const blocksBetween = (before: Blocks, after: Blocks): Blocks => ({ heap: after.heap - before.heap, index: after.index - before.index });
+
+export interface TableScans {
+  table: string;
+  seqScans: number;
+  seqRowsRead: number;
+  indexScans: number;
+}
+
+/** Sequential and index scans of the invoice tables since the database was created (they start empty: all of it is the run's). */
+export async function invoiceTableScans(url: string): Promise<TableScans[]> {
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT relname, seq_scan::text, seq_tup_read::text, coalesce(idx_scan, 0)::text AS idx_scan FROM pg_stat_user_tables
+        WHERE relname IN ('invoices', 'invoice_lines', 'billing_sequences', 'invoice_runs') ORDER BY relname`,
+    );
+    return (rows as { relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string }[]).map((r) => ({
+      table: r.relname,
+      seqScans: Number(r.seq_scan),
+      seqRowsRead: Number(r.seq_tup_read),
+      indexScans: Number(r.idx_scan),
+    }));
+  } finally {
+    await client.end();
+  }
+}
