@@ -16,6 +16,12 @@ export class ServerDiskDoc {
   @ApiProperty() activeRoot: boolean;
 }
 
+export class ServerLimitsDoc {
+  @ApiProperty({ example: 0, description: 'CPU cap, % of one CPU (xl sched-credit2); 0 = no cap' }) cpuCapPercent: number;
+  @ApiProperty({ example: 256, description: 'Credit2 weight; 256 is the default' }) cpuWeight: number;
+  @ApiProperty({ nullable: true, type: Number, example: null, description: 'vif rate on outgoing traffic, Mbit/s; null = unlimited' }) networkRateMbit: number | null;
+}
+
 export class ServerDoc {
   @ApiProperty() id: string;
   @ApiProperty() customerId: string;
@@ -30,6 +36,7 @@ export class ServerDoc {
   @ApiProperty() vcpus: number;
   @ApiProperty() maxVcpus: number;
   @ApiProperty({ description: 'A change waits for the next boot' }) pendingReboot: boolean;
+  @ApiProperty({ type: ServerLimitsDoc, description: 'Set by operators: PATCH /v1/servers/{id}/limits' }) limits: ServerLimitsDoc;
   @ApiPropertyOptional({ nullable: true, type: String }) failureReason: string | null;
   @ApiProperty({ type: [String], description: 'Authorised SSH keys as stored: parsed, normalised, comments with shell metacharacters dropped' }) sshKeys: string[];
   @ApiProperty({ type: [ServerDiskDoc] }) disks: ServerDiskDoc[];

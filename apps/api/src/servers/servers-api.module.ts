@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ServersModule } from '@carve/servers';
+import { ServerLimitsController } from './server-limits.controller';
 import { ServersController } from './servers.controller';
 
 /** The HTTP side of the servers capability. */
-@Module({ imports: [ServersModule], controllers: [ServersController] })
+@Module({ imports: [ServersModule], controllers: [ServersController, ServerLimitsController] })
 export class ServersApiModule {}
