@@ -242,8 +242,11 @@ describe('usage through the API', () => {
   });
 
   it('renders the three graphs as SVG with identical X axes', async () => {
+    // One window for the three (range=24h moves with the clock: requests a minute apart would shift their axes).
+    const to = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    const window = `from=${new Date(to.getTime() - 86_400_000).toISOString()}&to=${to.toISOString()}`;
     const svgs = await Promise.all(
-      ['cpu', 'disk', 'net'].map((metric) => stack.api.request('GET', `/v1/servers/${servers[0]!.id}/usage.svg?metric=${metric}&range=24h`, { token: tenant.token })),
+      ['cpu', 'disk', 'net'].map((metric) => stack.api.request('GET', `/v1/servers/${servers[0]!.id}/usage.svg?metric=${metric}&${window}`, { token: tenant.token })),
     );
     // Labels below the plot area (it ends 28 px above the bottom of a 240 px chart) are the X axis.
     const xLabels = (svg: string) =>

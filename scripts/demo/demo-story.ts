@@ -150,7 +150,7 @@ async function tellUsage(ctx: DemoContext, { acme, poolId, running, db, hostName
 
   n.step(acme.name, "saves db's CPU, disk and network graphs for 24 hours and 30 days (one time axis: stacked, they line up)");
   const dir = join(ctx.local.dataDir, 'demo', ctx.stamp);
-  for (const range of ['24h', '30d']) n.detail(`open ${await saveGraphs(ctx, acme, db, range, dir)}`);
+  for (const range of ['24h', '30d'] as const) n.detail(`open ${await saveGraphs(ctx, acme, db, range, dir)}`);
 
   n.step(acme.name, "reads its pool's transfer this month, shared by all its servers");
   await printPoolTransfer(ctx, acme, poolId);

@@ -73,11 +73,15 @@ export async function printHostCpu(ctx: DemoContext, hostId: string, hostName: s
  * The three graphs of a server for a range, as the customer fetches them, saved under
  * `dir` with a page that stacks them: they share one X axis, so they line up.
  */
-export async function saveGraphs(ctx: DemoContext, customer: DemoCustomer, server: ServerView, range: string, dir: string): Promise<string> {
+export async function saveGraphs(ctx: DemoContext, customer: DemoCustomer, server: ServerView, range: '24h' | '30d', dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
+  // One window for the three graphs, fixed once (range=24h moves with the clock between requests).
+  const stepMs = range === '24h' ? 60_000 : 3_600_000;
+  const to = Math.floor(Date.now() / stepMs) * stepMs;
+  const window = `from=${new Date(to - (range === '24h' ? 1 : 30) * 86_400_000).toISOString()}&to=${new Date(to).toISOString()}`;
   const files: string[] = [];
   for (const metric of METRICS) {
-    const { body, contentType } = await customer.api.document(`/v1/servers/${server.id}/usage.svg?metric=${metric}&range=${range}`);
+    const { body, contentType } = await customer.api.document(`/v1/servers/${server.id}/usage.svg?metric=${metric}&${window}`);
     if (!contentType.startsWith('image/svg+xml')) throw new Error(`usage.svg answered ${contentType}, not an SVG`);
     const file = `${server.name}-${range}-${metric}.svg`;
     writeFileSync(join(dir, file), body);
