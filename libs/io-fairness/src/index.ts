@@ -8,3 +8,4 @@ export * from './io-policy';
 export * from './io-policy.service';
 export * from './io-recommendations';
 export * from './io-fairness.module';
+export * from './io-dominance';
