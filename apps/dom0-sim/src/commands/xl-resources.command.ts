@@ -88,8 +88,10 @@ export function xlSchedCredit2(input: CommandInput): CommandResult {
   if (!Number.isInteger(w) || w < 1 || w > 65535) {
     return fail(libxlError('libxl_sched.c', 464, 'sched_credit2_domain_set', view.domid, 'Cpu weight out of range, valid range is from 1 to 65535') + 'libxl_domain_sched_params_set failed.\n');
   }
-  if (!Number.isInteger(c) || c < 0 || c > 100 * state.cpus) {
-    return fail(libxlError('libxl_sched.c', 471, 'sched_credit2_domain_set', view.domid, `Cpu cap out of range, valid range is from 0 to ${100 * state.cpus}`) + 'libxl_domain_sched_params_set failed.\n');
+  // libxl bounds the cap by the domain's own vCPUs ((max_vcpu_id + 1) * 100), not the host's.
+  const maxCap = 100 * (view.domain?.maxVcpus ?? state.cpus);
+  if (!Number.isInteger(c) || c < 0 || c > maxCap) {
+    return fail(libxlError('libxl_sched.c', 471, 'sched_credit2_domain_set', view.domid, `Cpu cap out of range, valid range is from 0 to ${maxCap} for specified number of vcpus`) + 'libxl_domain_sched_params_set failed.\n');
   }
   if (!view.domain) return ok();
   checkpointAll(state, now);
