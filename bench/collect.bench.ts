@@ -86,6 +86,8 @@ async function main(options: CollectOptions): Promise<boolean> {
   const redisPrefix = uniqueName('bcollect');
   const children: BenchChild[] = [];
   let pg: PrivatePostgres | undefined;
+  // Ctrl-C: the children, the bench's PostgreSQL and its directory go too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
   try {
     const minutes = ((options.warmup + options.intervals + 1) * options.intervalSeconds) / 60 + options.hosts / 500;
     log(`${options.hosts} hosts x ${options.domains} domains, ${options.warmup} warm-up + ${options.intervals} measured intervals of ${options.intervalSeconds} s (about ${minutes.toFixed(0)} minutes); load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -175,6 +177,10 @@ async function main(options: CollectOptions): Promise<boolean> {
     const check = await checkDatabase(databaseUrl, intervalMs, first, last);
     return report(options, samples, sampler.rss, rounds, first, check);
   } finally {
+    await cleanUp();
+  }
+
+  async function cleanUp(): Promise<void> {
     await Promise.all(children.map((c) => c.stop()));
     await pg?.stop();
     await clearRedisPrefix(redisPrefix).catch(() => undefined);
