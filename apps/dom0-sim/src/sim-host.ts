@@ -52,6 +52,8 @@ export interface SimHost {
   rebootHost(): void;
   setTimeFactor(factor: number): void;
   reset(): void;
+  /** Cuts every SSH connection now, mid-command (the host vanished); it accepts new ones. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -163,6 +165,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
     rebootHost: withSave(() => control.rebootHost()),
     setTimeFactor: (f: number) => control.setTimeFactor(f),
     reset: withSave(() => control.reset()),
+    dropConnections: () => server.dropConnections(),
     async close() {
       await server.close();
       await persist();

@@ -19,6 +19,8 @@ export interface SshServerOptions {
 
 export interface RunningSshServer {
   readonly port: number;
+  /** Cuts every open connection at once (a host that vanished mid-command); new ones are accepted. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,9 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
   const boundPort = typeof address === 'object' && address ? address.port : port;
   return {
     port: boundPort,
+    dropConnections: () => {
+      for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

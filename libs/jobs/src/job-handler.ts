@@ -7,6 +7,8 @@ import type { JobParams, JobType } from './job-types';
 export interface StepReport {
   command(line: string): void;
   note(text: string): void;
+  /** A note saved on the job at once (at most about once a second), for long steps: bytes copied, rate. */
+  progress?(text: string): Promise<void>;
 }
 
 export interface JobContext<T extends JobType = JobType> {

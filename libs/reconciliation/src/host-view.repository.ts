@@ -7,6 +7,13 @@ import type { HostServerView } from './host-view';
 
 /** A server's jobs that may still change (or just changed) what is on its host. */
 const IN_FLUX = `EXISTS (SELECT 1 FROM jobs j WHERE j.server_id = s.id AND (j.status IN ('queued', 'running') OR j.finished_at >= $2))`;
+/**
+ * A server moving between this host and another (a move's job names both, `host_id` and
+ * `target_host_id`), or just moved: what it has on either host is the move's to settle,
+ * not drift (the target's new volumes are no orphans; the source's are not yet).
+ */
+const MOVING_HERE = `EXISTS (SELECT 1 FROM jobs j WHERE j.server_id = s.id AND j.target_host_id IS NOT NULL AND (j.host_id = $1 OR j.target_host_id = $1)
+                        AND (j.status IN ('queued', 'running') OR j.finished_at >= $2))`;
 const DELETED_LATELY = `(s.state = 'deleted' AND COALESCE(s.deleted_at, s.updated_at) >= $3)`;
 
 /** Reads carve's side of the comparison: hosts to look at, and the servers and disks each should hold. */
@@ -31,7 +38,7 @@ export class HostViewRepository {
     const rows: { id: string; customer_id: string; domain_name: string; state: ServerState; in_flux: boolean; recently_deleted: boolean }[] = await this.db.query(
       `SELECT s.id, s.customer_id, s.domain_name, s.state, ${IN_FLUX} AS in_flux, ${DELETED_LATELY} AS recently_deleted
          FROM servers s
-        WHERE s.host_id = $1 AND (s.state <> 'deleted' OR ${DELETED_LATELY} OR ${IN_FLUX})`,
+        WHERE (s.host_id = $1 AND (s.state <> 'deleted' OR ${DELETED_LATELY} OR ${IN_FLUX})) OR ${MOVING_HERE}`,
       [hostId, jobsFinishedSince, deletedSince],
     );
     if (rows.length === 0) return [];

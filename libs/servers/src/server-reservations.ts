@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '@carve/core';
+import { ConflictError, NotFoundError } from '@carve/core';
 import { Host, hostCapacity, HostRepository } from '@carve/inventory';
 import { Pool, PoolAllocator } from '@carve/pools';
 import { EntityManager } from 'typeorm';
@@ -11,6 +11,16 @@ export interface ResourceAmounts {
   memoryMiB: number;
   vcpus: number;
   diskGiB: number;
+}
+
+/** What the host lacks for `need`, one phrase per resource ("memory: 4096 MiB needed, 1024 MiB free"). */
+function shortOn(host: Host, need: ResourceAmounts): string[] {
+  const capacity = hostCapacity(host);
+  return [
+    capacity.memoryMiB.free < need.memoryMiB + DOMAIN_OVERHEAD_MIB ? `memory: ${need.memoryMiB + DOMAIN_OVERHEAD_MIB} MiB needed, ${capacity.memoryMiB.free} MiB free` : null,
+    capacity.vcpus.free < need.vcpus ? `vCPUs: ${need.vcpus} needed, ${capacity.vcpus.free} free` : null,
+    capacity.diskGiB.free < need.diskGiB ? `disk: ${need.diskGiB} GiB needed, ${capacity.diskGiB.free} GiB free` : null,
+  ].filter((s): s is string => s !== null);
 }
 
 function fits(host: Host, need: ResourceAmounts): boolean {
@@ -75,6 +85,57 @@ export class ServerReservations {
     if (host) await this.addToHost(manager, host, { memoryMiB: -(server.memoryMiB + DOMAIN_OVERHEAD_MIB), vcpus: -server.vcpus, diskGiB: -diskGiB }, -1);
     server.holdsReservation = false;
     await this.servers.saveServer(server, manager);
+  }
+
+  /**
+   * A move: room for the server on another host, `hostId` or placement's choice (the same
+   * rules as an order: active hosts only, the pool's dedicated host or shared ones, one
+   * customer's servers spread), reserved on that host only: the pool counts the server
+   * already. Locks server (the caller's) -> pool -> host, like an order.
+   */
+  async reserveForMove(manager: EntityManager, server: Server, need: ResourceAmounts, hostId: string | null): Promise<Host> {
+    const pool = await this.pools.lock(manager, server.poolId, server.customerId);
+    const withOverhead = { ...need, memoryMiB: need.memoryMiB + DOMAIN_OVERHEAD_MIB };
+    if (hostId === null) {
+      const candidates = (await this.candidates(manager, pool)).filter((h) => h.id !== server.hostId);
+      const mine = await this.servers.customerServersPerHost(server.customerId, manager);
+      candidates.sort((a, b) => (mine.get(a.id) ?? 0) - (mine.get(b.id) ?? 0) || hostCapacity(b).memoryMiB.free - hostCapacity(a).memoryMiB.free);
+      for (const candidate of candidates) {
+        if (!fits(candidate, need)) continue;
+        const host = await this.hosts.lockById(candidate.id, manager);
+        if (!host || host.status !== 'active' || !fits(host, need)) continue;
+        await this.addToHost(manager, host, withOverhead, 1);
+        return host;
+      }
+      throw this.noRoom(candidates, pool, need);
+    }
+    const host = await this.hosts.lockById(hostId, manager);
+    if (!host) throw new NotFoundError('host', hostId);
+    if (host.status !== 'active') {
+      throw new ConflictError('host_not_active', `Host ${host.name} is ${host.status}; only active hosts take servers.`, { hostStatus: host.status });
+    }
+    if (pool.kind === 'dedicated' && host.id !== pool.hostId) {
+      throw new ConflictError('host_not_allowed', `The server's pool is dedicated to its own host; it cannot move to host ${host.name}.`);
+    }
+    if (pool.kind !== 'dedicated' && host.dedicatedCustomerId !== null) {
+      throw new ConflictError('host_not_allowed', `Host ${host.name} is dedicated to a customer; shared pools' servers cannot move there.`);
+    }
+    const short = shortOn(host, need);
+    if (short.length > 0) throw new ConflictError('host_full', `Host ${host.name} has no room for this server (${short.join('; ')}).`, { short });
+    await this.addToHost(manager, host, withOverhead, 1);
+    return host;
+  }
+
+  /** Gives back what a server (or a move for it) holds on one host: its resources and its place. */
+  async releaseFromHost(manager: EntityManager, hostId: string, held: ResourceAmounts): Promise<void> {
+    const host = await this.hosts.lockById(hostId, manager);
+    if (host) await this.addToHost(manager, host, { memoryMiB: -(held.memoryMiB + DOMAIN_OVERHEAD_MIB), vcpus: -held.vcpus, diskGiB: -held.diskGiB }, -1);
+  }
+
+  /** Adds to (or with negative amounts takes from) what a host counts for a server already placed on it. */
+  async adjustOnHost(manager: EntityManager, hostId: string, delta: ResourceAmounts): Promise<void> {
+    const host = await this.hosts.lockById(hostId, manager);
+    if (host) await this.addToHost(manager, host, delta, 0);
   }
 
   private async placeOnHost(manager: EntityManager, pool: Pool, customerId: string, need: ResourceAmounts): Promise<Host> {

@@ -2,6 +2,7 @@ import { Clock } from '@carve/core';
 import { Job, JobEvents, JobRepository, JobStep, StepReport } from '@carve/jobs';
 
 const MAX_COMMANDS_PER_STEP = 40;
+const PROGRESS_EVERY_MS = 1000;
 
 /**
  * Runs a job's named steps and records each one on the job record as it goes, so the
@@ -38,10 +39,17 @@ export class JobSteps {
     Object.assign(step, { status: 'running', startedAt: this.clock.now().toISOString(), finishedAt: undefined, error: undefined, commands: [] });
     this.current = step;
     await this.save();
+    let savedAt = 0;
     const report: StepReport = {
       command: (line) => this.recordCommand(line),
       note: (text) => {
         step.note = text;
+      },
+      progress: async (text) => {
+        step.note = text;
+        if (Date.now() - savedAt < PROGRESS_EVERY_MS) return;
+        savedAt = Date.now();
+        await this.save();
       },
     };
     try {

@@ -23,16 +23,16 @@ export class Dom0VolumeStreams {
   }
 
   /** Streams the whole LV into `sink` (ended when the volume ends). */
-  async readTo(name: string, sink: Writable, options: { timeoutMs: number }): Promise<void> {
+  async readTo(name: string, sink: Writable, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
     const command = ddReadCommand({ vg: this.vg, lv: name });
-    const result = await this.stream().call(this.executor, this.target, command, { stdout: sink }, { timeoutMs: options.timeoutMs });
+    const result = await this.stream().call(this.executor, this.target, command, { stdout: sink, ...(options.signal ? { signal: options.signal } : {}) }, { timeoutMs: options.timeoutMs });
     if (result.exitCode !== 0) throw failureFor(this.target.hostId, command.description, result.exitCode, result.stderr, '');
   }
 
   /** Writes what `source` gives onto the LV, until it ends. */
-  async writeFrom(name: string, source: Readable, options: { timeoutMs: number }): Promise<void> {
+  async writeFrom(name: string, source: Readable, options: { timeoutMs: number; signal?: AbortSignal }): Promise<void> {
     const command = ddWriteCommand({ vg: this.vg, lv: name });
-    const result = await this.stream().call(this.executor, this.target, command, { stdin: source }, { timeoutMs: options.timeoutMs });
+    const result = await this.stream().call(this.executor, this.target, command, { stdin: source, ...(options.signal ? { signal: options.signal } : {}) }, { timeoutMs: options.timeoutMs });
     if (result.exitCode !== 0) throw failureFor(this.target.hostId, command.description, result.exitCode, result.stderr, result.stdout);
   }
 

@@ -45,4 +45,6 @@ export interface Dom0Executor {
 export interface ExecStreams {
   readonly stdout?: Writable;
   readonly stdin?: Readable;
+  /** Aborting closes the channel (the other end of a copy failed: stop this one now, not at its timeout). */
+  readonly signal?: AbortSignal;
 }

@@ -212,6 +212,15 @@ export class SshConnection {
           if (settled) {
             this.abandon(opened);
           }
+          if (streams.signal) {
+            const abort = (): void => {
+              settle(() => reject(this.droppedError(`${description} (stopped: the other end of the stream failed)`)));
+              this.abandon(opened);
+            };
+            if (streams.signal.aborted) abort();
+            else streams.signal.addEventListener('abort', abort, { once: true });
+            opened.once('close', () => streams.signal?.removeEventListener('abort', abort));
+          }
 
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];

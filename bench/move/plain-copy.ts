@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { Client, type ClientChannel } from 'ssh2';
+import type { SimEndpoint } from '../provision/sim-shape';
+
+/** One plain ssh2 connection to a simulated host: what a shell script with `ssh` would hold. */
+export async function connect(sim: SimEndpoint, privateKeyPath: string): Promise<Client> {
+  const client = new Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', reject);
+    client.connect({ host: '127.0.0.1', port: sim.port, username: 'root', privateKey: readFileSync(privateKeyPath), hostVerifier: () => true });
+  });
+  return client;
+}
+
+function exec(client: Client, line: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => client.exec(line, (error, channel) => (error ? reject(error) : resolve(channel))));
+}
+
+/** Runs a command to its end: its exit code and stderr. */
+export async function run(client: Client, line: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const channel = await exec(client, line);
+  let stdout = '';
+  let stderr = '';
+  channel.on('data', (c: Buffer) => (stdout += c.toString()));
+  channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => channel.once('exit', (code: number | null) => channel.once('close', () => resolve({ code: code ?? -1, stdout, stderr }))));
+}
+
+/**
+ * `ssh src dd if=LV | ssh dst dd of=LV`, in Node: the source channel piped into the target
+ * channel, nothing else (no hashing, no progress, no job records).
+ */
+export async function plainCopy(source: Client, target: Client, device: string): Promise<number> {
+  const [out, into] = await Promise.all([exec(source, `dd if=${device} bs=4M status=none`), exec(target, `dd of=${device} bs=4M iflag=fullblock conv=fsync status=none`)]);
+  let bytes = 0;
+  out.on('data', (c: Buffer) => (bytes += c.length));
+  const intoDone = new Promise<number | null>((resolve) => into.once('exit', (code: number | null) => resolve(code)));
+  out.pipe(into);
+  const code = await intoDone;
+  if (code !== 0) throw new Error(`dd of=${device} exited ${code}`);
+  return bytes;
+}
