@@ -3,6 +3,7 @@ import { Event } from '@carve/events';
 import { Image } from '@carve/images';
 import { Host } from '@carve/inventory';
 import { Job } from '@carve/jobs';
+import { HostDrain, ServerMove } from '@carve/moves';
 import { CustomerPoolCeiling, Pool, PoolSizeChange } from '@carve/pools';
 import { DriftFinding } from '@carve/reconciliation';
 import { Server, ServerDisk } from '@carve/servers';
@@ -14,11 +15,12 @@ import { Metering1764080000000 } from './1764080000000-Metering';
 import { Events1764090000000 } from './1764090000000-Events';
 import { Billing1764100000000 } from './1764100000000-Billing';
 import { IoFairness1764113000000 } from './1764113000000-IoFairness';
+import { ServerMoves1764130000000 } from './1764130000000-ServerMoves';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
  * the migration CLI and jest load the same set without globbing .ts files.
  */
-export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event];
+export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event, ServerMove, HostDrain];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerMoves1764130000000];

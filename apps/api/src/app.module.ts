@@ -25,6 +25,7 @@ import { ReportsApiModule } from './reports/reports-api.module';
 import { ServersApiModule } from './servers/servers-api.module';
 import { ProblemFilter } from './http/problem.filter';
 import { StrictValidationPipe } from './http/validation.pipe';
+import { MovesApiModule } from './moves/moves-api.module';
 import { TokensController } from './tokens/tokens.controller';
 import { UsersController } from './users/users.controller';
 
@@ -44,6 +45,7 @@ export class ApiModule {
         PoolsApiModule,
         ImagesApiModule,
         ServersApiModule,
+        MovesApiModule,
         JobsApiModule,
         AuditApiModule,
         ReconciliationApiModule,

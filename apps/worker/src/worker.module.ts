@@ -8,6 +8,7 @@ import { JobsModule } from '@carve/jobs';
 import { MeteringModule, TransferModule } from '@carve/metering';
 import { DriftFindingsModule } from '@carve/reconciliation';
 import { RedisModule } from '@carve/redis';
+import { MoveJobHandlersModule } from '@carve/moves';
 import { ServerJobHandlersModule } from '@carve/servers';
 import { BillingWorkerModule } from './billing/billing-worker.module';
 import { Dom0Connections } from './provisioning/dom0-connections';
@@ -33,6 +34,7 @@ export class WorkerModule {
         InventoryModule,
         JobsModule,
         ServerJobHandlersModule,
+        MoveJobHandlersModule,
         DriftFindingsModule,
         MeteringModule,
         TransferModule,
