@@ -117,7 +117,7 @@ it('tells the whole story through the API, then carve shows the deleted server d
     if (!match) throw new Error(`demo output lacks ${milestone} after offset ${from}:\n${out}`);
     from += match.index + match[0].length;
   }
-  for (const name of ['web', 'db', 'scratch', 'app']) expect(out).toMatch(new RegExp(`\\[${name}\\] server\\.create succeeded: 14/14 steps`));
+  for (const name of ['web', 'db', 'scratch', 'app']) expect(out).toMatch(new RegExp(`\\[${name}\\] server\\.create succeeded: 15/15 steps`));
   for (const type of ['server.create', 'server.resize-memory', 'server.switch-root', 'server.reboot', 'server.delete']) {
     expect(out).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+succeeded\\s+\\d+/\\d+\\s+[\\d.]+ s`));
   }
