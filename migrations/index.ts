@@ -16,6 +16,7 @@ import { Events1764090000000 } from './1764090000000-Events';
 import { Billing1764100000000 } from './1764100000000-Billing';
 import { IoFairness1764113000000 } from './1764113000000-IoFairness';
 import { ServerMoves1764130000000 } from './1764130000000-ServerMoves';
+import { Webhooks1764140000000 } from './1764140000000-Webhooks';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
@@ -23,4 +24,4 @@ import { ServerMoves1764130000000 } from './1764130000000-ServerMoves';
  */
 export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event, ServerMove, HostDrain];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerMoves1764130000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerMoves1764130000000, Webhooks1764140000000];

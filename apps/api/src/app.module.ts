@@ -28,6 +28,7 @@ import { StrictValidationPipe } from './http/validation.pipe';
 import { MovesApiModule } from './moves/moves-api.module';
 import { TokensController } from './tokens/tokens.controller';
 import { UsersController } from './users/users.controller';
+import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 
 @Module({})
 export class ApiModule {
@@ -55,6 +56,7 @@ export class ApiModule {
         BillingApiModule,
         InvoicesApiModule,
         ReportsApiModule,
+        WebhooksApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
       providers: [

@@ -19,6 +19,8 @@ import { JobRunner } from './provisioning/job-runner';
 import { ProvisioningWorker } from './provisioning/provisioning.worker';
 import { RECONCILIATION_WORKER_PROVIDERS } from './reconciliation/reconciliation.providers';
 import { WorkerHeartbeat } from './worker-heartbeat.service';
+import { IoFairnessWorkerModule } from './io-fairness/io-fairness-worker.module';
+import { WebhooksWorkerModule } from './webhooks/webhooks-worker.module';
 
 /** The only process that runs BullMQ workers. */
 @Module({})
@@ -39,6 +41,8 @@ export class WorkerModule {
         MeteringModule,
         TransferModule,
         BillingWorkerModule,
+        WebhooksWorkerModule,
+        IoFairnessWorkerModule,
       ],
       providers: [WorkerHeartbeat, Dom0Connections, HostLeases, JobRunner, ProvisioningWorker, ...RECONCILIATION_WORKER_PROVIDERS, ...METERING_WORKER_PROVIDERS, TransferAlertsScheduler],
     };

@@ -10,6 +10,7 @@ interface PolicyRow {
   capacity_iops: number | null;
   capacity_mbps: number | null;
   learned_percentile: number | null;
+  dominance_minutes: number;
   updated_at: Date;
 }
 
@@ -21,6 +22,7 @@ function fromRow(r: PolicyRow): HostIoPolicy {
     capacityIops: r.capacity_iops,
     capacityMBps: r.capacity_mbps,
     learnedPercentile: r.learned_percentile,
+    dominanceMinutes: r.dominance_minutes,
     custom: true,
     updatedAt: new Date(r.updated_at).toISOString(),
   };
@@ -38,12 +40,13 @@ export class HostIoPolicyRepository {
 
   async save(policy: HostIoPolicy): Promise<HostIoPolicy> {
     const [row]: PolicyRow[] = await this.db.query(
-      `INSERT INTO host_io_policies (host_id, busy_threshold_percent, capacity_mode, capacity_iops, capacity_mbps, learned_percentile, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now())
+      `INSERT INTO host_io_policies (host_id, busy_threshold_percent, capacity_mode, capacity_iops, capacity_mbps, learned_percentile, dominance_minutes, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
        ON CONFLICT (host_id) DO UPDATE SET busy_threshold_percent = EXCLUDED.busy_threshold_percent, capacity_mode = EXCLUDED.capacity_mode,
-         capacity_iops = EXCLUDED.capacity_iops, capacity_mbps = EXCLUDED.capacity_mbps, learned_percentile = EXCLUDED.learned_percentile, updated_at = now()
+         capacity_iops = EXCLUDED.capacity_iops, capacity_mbps = EXCLUDED.capacity_mbps, learned_percentile = EXCLUDED.learned_percentile,
+         dominance_minutes = EXCLUDED.dominance_minutes, updated_at = now()
        RETURNING *`,
-      [policy.hostId, policy.busyThresholdPercent, policy.capacityMode, policy.capacityIops, policy.capacityMBps, policy.learnedPercentile],
+      [policy.hostId, policy.busyThresholdPercent, policy.capacityMode, policy.capacityIops, policy.capacityMBps, policy.learnedPercentile, policy.dominanceMinutes],
     );
     return fromRow(row!);
   }

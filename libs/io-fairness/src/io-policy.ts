@@ -17,18 +17,21 @@ export interface HostIoPolicy {
   capacityIops: number | null;
   capacityMBps: number | null;
   learnedPercentile: number | null;
+  /** How long one server may take most of the disk time of a contention window before host.io.dominated is raised. */
+  dominanceMinutes: number;
   /** False when the host has no row and these are the defaults. */
   custom: boolean;
   updatedAt: string | null;
 }
 
-export type HostIoPolicyChange = Partial<Pick<HostIoPolicy, 'busyThresholdPercent' | 'capacityMode' | 'capacityIops' | 'capacityMBps' | 'learnedPercentile'>>;
+export type HostIoPolicyChange = Partial<Pick<HostIoPolicy, 'busyThresholdPercent' | 'capacityMode' | 'capacityIops' | 'capacityMBps' | 'learnedPercentile' | 'dominanceMinutes'>>;
 
 export const DEFAULT_BUSY_THRESHOLD_PERCENT = 90;
 export const DEFAULT_LEARNED_PERCENTILE = 99;
+export const DEFAULT_DOMINANCE_MINUTES = 15;
 
 export function defaultPolicy(hostId: string): HostIoPolicy {
-  return { hostId, busyThresholdPercent: DEFAULT_BUSY_THRESHOLD_PERCENT, capacityMode: 'none', capacityIops: null, capacityMBps: null, learnedPercentile: null, custom: false, updatedAt: null };
+  return { hostId, busyThresholdPercent: DEFAULT_BUSY_THRESHOLD_PERCENT, capacityMode: 'none', capacityIops: null, capacityMBps: null, learnedPercentile: null, dominanceMinutes: DEFAULT_DOMINANCE_MINUTES, custom: false, updatedAt: null };
 }
 
 /** The policy after a change, checked as a whole (a fixed baseline needs a number, a learned one a percentile). */
