@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseSchedCredit2, parseXlListLong, vifRateMbitOf } from '@carve/xen';
 import { SimClient } from '../apps/dom0-sim/src/testing/sim-client';
+import { expectProblem, problemFields, snapshotTables } from './support/problem-assertions';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
 
 let stack: Stack;
@@ -138,8 +139,10 @@ it('gives back the limits a cancelled request replaced', async () => {
 });
 
 describe('bad input', () => {
+  const TABLES = ['servers', 'jobs', 'pools', 'hosts'];
+
   it('refuses out-of-range values with 400 naming the field, and changes nothing', async () => {
-    const before = (await current()).limits;
+    const before = await snapshotTables(stack.api.db, TABLES);
     const cases: [unknown, string][] = [
       [{ cpuCapPercent: 201 }, 'cpuCapPercent'], // 2 vCPUs: at most 200
       [{ cpuCapPercent: -1 }, 'cpuCapPercent'],
@@ -158,27 +161,26 @@ describe('bad input', () => {
     for (const [body, field] of cases) {
       const res = await limits(body);
       expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'validation_failed' });
-      expect(res.body.fields.map((f: { field: string }) => f.field)).toContain(field);
+      expectProblem(res, 400, 'validation_failed');
+      expect(problemFields(res)).toContain(field);
     }
-    expect((await current()).limits).toEqual(before);
+    expect(await snapshotTables(stack.api.db, TABLES)).toEqual(before);
   });
 
   it('answers 409 no_change when nothing would change', async () => {
-    const res = await limits({ cpuWeight: 1024, cpuCapPercent: 0 });
-    expect(res.status).toBe(409);
-    expect(res.body.code).toBe('no_change');
+    const before = await snapshotTables(stack.api.db, TABLES);
+    expectProblem(await limits({ cpuWeight: 1024, cpuCapPercent: 0 }), 409, 'no_change');
+    expect(await snapshotTables(stack.api.db, TABLES)).toEqual(before);
   });
 
   it('is an operator route: a customer admin gets 403 and changes nothing', async () => {
-    const res = await limits({ cpuCapPercent: 50 }, tenant.token);
-    expect(res.status).toBe(403);
-    expect(res.body.code).toBe('forbidden');
-    expect((await current()).limits.cpuCapPercent).toBe(0);
+    const before = await snapshotTables(stack.api.db, TABLES);
+    expectProblem(await limits({ cpuCapPercent: 50 }, tenant.token), 403, 'forbidden');
+    expect(await snapshotTables(stack.api.db, TABLES)).toEqual(before);
   });
 
   it('answers 404 for a server that does not exist', async () => {
-    const res = await stack.api.request('PATCH', `/v1/servers/${randomUUID()}/limits`, { body: { cpuWeight: 300 } });
-    expect(res.status).toBe(404);
+    expectProblem(await stack.api.request('PATCH', `/v1/servers/${randomUUID()}/limits`, { body: { cpuWeight: 300 } }), 404, 'not_found');
   });
 
   it('answers 409 with the allowed actions for a server that is neither running nor stopped', async () => {
@@ -186,7 +188,7 @@ describe('bad input', () => {
     const ordered = await stack.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(stack, tenant.poolId) });
     expect((await waitForJob(stack.api, tenant.token, ordered.body.job.id)).status).toBe('failed');
     const res = await stack.api.request('PATCH', `/v1/servers/${ordered.body.server.id}/limits`, { body: { cpuWeight: 300 } });
-    expect(res.status).toBe(409);
+    expectProblem(res, 409, 'action_not_allowed');
     expect(res.body).toMatchObject({ code: 'action_not_allowed', state: 'failed', action: 'set-limits', allowedActions: ['delete'] });
   });
 });
