@@ -1,4 +1,5 @@
 import { USAGE_COUNTERS, UsageCounter } from '../usage';
+import { addCount, Count } from './exact-count';
 import type { UsageBucket } from './usage-query';
 import type { UsageWindow } from './usage-window';
 
@@ -83,7 +84,7 @@ export function usageReport(window: UsageWindow, buckets: readonly UsageBucket[]
   const timestamps: string[] = [];
   const series = Object.fromEntries(USAGE_SERIES.map((s) => [s, [] as (number | null)[]])) as UsageReport['series'];
   const estimated: boolean[] = [];
-  const totals = Object.fromEntries(USAGE_COUNTERS.map((c) => [c, 0n])) as Record<UsageCounter, bigint>;
+  const totals = Object.fromEntries(USAGE_COUNTERS.map((c) => [c, 0])) as Record<UsageCounter, Count>;
   for (let start = window.from; start < window.to; start += window.stepMs) {
     timestamps.push(new Date(start).toISOString());
     const b = byStart.get(start);
@@ -92,14 +93,14 @@ export function usageReport(window: UsageWindow, buckets: readonly UsageBucket[]
       for (const name of USAGE_SERIES) series[name].push(null);
       continue;
     }
-    for (const c of USAGE_COUNTERS) totals[c] += b.totals[c];
-    const requests = Number(b.totals.readRequests + b.totals.writeRequests);
+    for (const c of USAGE_COUNTERS) totals[c] = addCount(totals[c], b.totals[c]);
+    const requests = Number(addCount(b.totals.readRequests, b.totals.writeRequests));
     series.cpuPercent.push(round(b.cpuPercent, 2));
     series.readIops.push(round(b.readIops));
     series.writeIops.push(round(b.writeIops));
     series.readBytesPerSecond.push(round(b.readBytesPerSecond, 0));
     series.writeBytesPerSecond.push(round(b.writeBytesPerSecond, 0));
-    series.msPerRequest.push(requests > 0 ? round(Number(b.totals.readTicksMs + b.totals.writeTicksMs) / requests) : null);
+    series.msPerRequest.push(requests > 0 ? round(Number(addCount(b.totals.readTicksMs, b.totals.writeTicksMs)) / requests) : null);
     series.netInBitsPerSecond.push(round(b.netInBitsPerSecond, 0));
     series.netOutBitsPerSecond.push(round(b.netOutBitsPerSecond, 0));
     series.memoryMiB.push(round(b.memoryMiB, 0));
@@ -112,6 +113,6 @@ export function usageReport(window: UsageWindow, buckets: readonly UsageBucket[]
     timestamps,
     series,
     estimated,
-    totals: usageTotals(totals),
+    totals: usageTotals(Object.fromEntries(USAGE_COUNTERS.map((c) => [c, BigInt(totals[c])])) as Record<UsageCounter, bigint>),
   };
 }

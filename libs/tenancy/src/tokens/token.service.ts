@@ -5,7 +5,7 @@ import { Actor, scopeOf } from '../actor';
 import { ApiToken } from '../entities/api-token.entity';
 import { User } from '../entities/user.entity';
 import { UserRepository } from '../users/user.repository';
-import { ApiTokenRepository, TokenOwner } from './api-token.repository';
+import { ApiTokenRepository, LAST_USED_RESOLUTION_MS, TokenOwner } from './api-token.repository';
 import { hashToken, looksLikeToken, newTokenSecret } from './token-secret';
 
 export interface TokenView {
@@ -65,7 +65,8 @@ export class TokenService {
     const found = await this.tokens.findByHash(hashToken(bearer));
     const now = this.clock.now();
     const { token, user } = requireUsable(found, now);
-    await this.tokens.touchLastUsed(token.id, now);
+    // The lookup just read last_used_at: within the minute, touchLastUsed's guarded UPDATE would change nothing, so it is not sent.
+    if (!token.lastUsedAt || token.lastUsedAt.getTime() < now.getTime() - LAST_USED_RESOLUTION_MS) await this.tokens.touchLastUsed(token.id, now);
     return { userId: user.id, tokenId: token.id, customerId: user.customerId, role: user.role, tokenExpiresAt: token.expiresAt };
   }
 
