@@ -78,16 +78,47 @@ export function usageTotals(totals: Record<UsageCounter, bigint>): UsageTotals {
   };
 }
 
+const DAY_MS = 86_400_000;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * Date.prototype.toISOString for instants of one axis, without a Date per point (a
+ * 24-hour graph has 1,441): the date part is formatted once per day.
+ */
+function isoFormatter(): (ms: number) => string {
+  let day = Number.NaN;
+  let prefix = '';
+  return (ms) => {
+    const d = Math.floor(ms / DAY_MS);
+    if (d !== day || !(d >= 0 && d < 2_932_897)) {
+      // Outside years 1970..9999 the Date's own format (signed years) is used.
+      if (!(d >= 0 && d < 2_932_897)) return new Date(ms).toISOString();
+      day = d;
+      prefix = new Date(d * DAY_MS).toISOString().slice(0, 11);
+    }
+    const inDay = ms - d * DAY_MS;
+    const millis = inDay % 1000;
+    const seconds = Math.floor(inDay / 1000);
+    return `${prefix}${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : millis}Z`;
+  };
+}
+
 /** Every series on the window's full axis: buckets without readings become null. */
 export function usageReport(window: UsageWindow, buckets: readonly UsageBucket[]): UsageReport {
-  const byStart = new Map(buckets.map((b) => [b.start, b]));
+  const slots = Math.max(0, Math.ceil((window.to - window.from) / window.stepMs));
+  const bySlot = new Array<UsageBucket | undefined>(slots);
+  for (const b of buckets) {
+    const slot = (b.start - window.from) / window.stepMs;
+    if (Number.isInteger(slot) && slot >= 0 && slot < slots) bySlot[slot] = b;
+  }
+  const isoOf = isoFormatter();
   const timestamps: string[] = [];
   const series = Object.fromEntries(USAGE_SERIES.map((s) => [s, [] as (number | null)[]])) as UsageReport['series'];
   const estimated: boolean[] = [];
   const totals = Object.fromEntries(USAGE_COUNTERS.map((c) => [c, 0])) as Record<UsageCounter, Count>;
-  for (let start = window.from; start < window.to; start += window.stepMs) {
-    timestamps.push(new Date(start).toISOString());
-    const b = byStart.get(start);
+  for (let start = window.from, slot = 0; start < window.to; start += window.stepMs, slot += 1) {
+    timestamps.push(isoOf(start));
+    const b = bySlot[slot];
     estimated.push(b?.estimated ?? false);
     if (!b) {
       for (const name of USAGE_SERIES) series[name].push(null);
