@@ -168,7 +168,7 @@ async function main(options: CollectOptions): Promise<boolean> {
       if (k === firstInterval) continue;
       // Rounds that ended in interval k-1 (a round that overruns its interval ends in the next one, and the worker skips that one's round).
       const ended = [...rounds.values()].filter((m) => Math.floor(m.endedAt / intervalMs) === k - 1);
-      const said = ended.map((m) => `round of ${m.round.interval === k - 1 ? 'this interval' : `interval ${m.round.interval - k + 1}`} ended: ${m.round.read} hosts read, ${JSON.stringify(m.round.outcomes)}, ${(m.round.durationMs / 1000).toFixed(1)} s`);
+      const said = ended.map((m) => `${m.round.interval === k - 1 ? 'its round' : `the round of ${k - 1 - m.round.interval} interval(s) earlier`} ended: ${m.round.read} hosts read, ${JSON.stringify(m.round.outcomes)}, ${(m.round.durationMs / 1000).toFixed(1)} s`);
       log(`interval ${k - 1 >= first ? `#${k - first}` : `warm-up ${k - firstInterval}`}: ${said.length > 0 ? said.join('; ') : 'no round ended in it'}`);
     }
     sampler.stop();
