@@ -22,9 +22,12 @@ export async function run(client: Client, line: string): Promise<{ code: number;
   const channel = await exec(client, line);
   let stdout = '';
   let stderr = '';
+  let code = -1;
   channel.on('data', (c: Buffer) => (stdout += c.toString()));
   channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => channel.once('exit', (code: number | null) => channel.once('close', () => resolve({ code: code ?? -1, stdout, stderr }))));
+  channel.on('exit', (exitCode: number | null) => (code = exitCode ?? -1));
+  channel.end();
+  return new Promise((resolve) => channel.once('close', () => resolve({ code, stdout, stderr })));
 }
 
 /**
@@ -35,9 +38,14 @@ export async function plainCopy(source: Client, target: Client, device: string):
   const [out, into] = await Promise.all([exec(source, `dd if=${device} bs=4M status=none`), exec(target, `dd of=${device} bs=4M iflag=fullblock conv=fsync status=none`)]);
   let bytes = 0;
   out.on('data', (c: Buffer) => (bytes += c.length));
-  const intoDone = new Promise<number | null>((resolve) => into.once('exit', (code: number | null) => resolve(code)));
+  let code: number | null = null;
+  into.on('exit', (exitCode: number | null) => (code = exitCode));
+  into.stderr.resume();
+  into.resume();
+  out.stderr.resume();
+  const intoDone = new Promise<void>((resolve) => into.once('close', () => resolve()));
   out.pipe(into);
-  const code = await intoDone;
+  await intoDone;
   if (code !== 0) throw new Error(`dd of=${device} exited ${code}`);
   return bytes;
 }
