@@ -83,7 +83,8 @@ async function main(): Promise<void> {
     const devices = DISKS.map((d) => `/dev/vg0/${ordered.server.domainName}-${d.label}`);
     for (const d of DISKS) {
       const made = await run(back, `lvcreate -n ${ordered.server.domainName}-${d.label} -L ${d.sizeGiB}G vg0`);
-      if (made.code !== 0) throw new Error(`lvcreate: ${made.stderr}`);
+      // ssh2 does not always report the exit status of a short command before the close: the output says it.
+      if (made.code > 0 || !/created/.test(made.stdout)) throw new Error(`lvcreate: ${made.code} ${made.stdout} ${made.stderr}`);
     }
     const plainStarted = Date.now();
     let plainBytes = 0;
