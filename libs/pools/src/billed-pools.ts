@@ -43,17 +43,18 @@ export class BilledPools {
   /**
    * Pools that had a size at some instant of [start, end), with their whole size history.
    * Existence is read from the size history (effective times come from carve's clock),
-   * not from the rows' creation stamps.
+   * not from the rows' creation stamps. `customerId`: one customer's or several customers' pools only.
    */
-  async during(start: Date, end: Date, customerId?: string): Promise<BilledPool[]> {
+  async during(start: Date, end: Date, customerId?: string | readonly string[]): Promise<BilledPool[]> {
+    const customers = customerId === undefined ? null : typeof customerId === 'string' ? [customerId] : [...customerId];
     const pools: Record<string, unknown>[] = await this.db.query(
       `SELECT p.id, p.customer_id, p.name, p.kind, p.billing, p.monthly_price::text AS monthly_price, p.host_id, p.created_at, p.deleted_at
          FROM pools p
-        WHERE ($3::uuid IS NULL OR p.customer_id = $3)
+        WHERE ($3::uuid[] IS NULL OR p.customer_id = ANY($3::uuid[]))
           AND EXISTS (SELECT 1 FROM pool_size_changes c WHERE c.pool_id = p.id AND c.effective_at < $2)
           AND (p.deleted_at IS NULL OR p.deleted_at > $1)
         ORDER BY p.customer_id, p.created_at, p.id`,
-      [start, end, customerId ?? null],
+      [start, end, customers],
     );
     if (pools.length === 0) return [];
     const sizes: Record<string, unknown>[] = await this.db.query(

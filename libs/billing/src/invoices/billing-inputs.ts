@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { BilledUsage, BilledUsageReader, MeteringPartitions } from '@carve/metering';
+import { BandwidthBucket, BilledUsage, BilledUsageReader, MeteringPartitions } from '@carve/metering';
 import { BilledPool, BilledPools } from '@carve/pools';
-import { BilledCustomers } from '@carve/tenancy';
+import { BilledCustomer, BilledCustomers } from '@carve/tenancy';
 import type { BillingPeriod } from '../rules/billing-period';
 import type { DedicatedRental, InvoiceInput, PoolCharges, SizeChange } from '../rules/invoice-rules';
 import type { PriceVersion } from '../rules/price-versions';
@@ -24,6 +24,33 @@ function sizeChanges(pool: BilledPool, until: number): SizeChange[] {
   // A pool deleted without its closing row (older data) has size zero from its deletion all the same.
   if (pool.deletedAt && pool.deletedAt.getTime() < until && changes.at(-1)?.size !== null) changes.push({ at: pool.deletedAt.getTime(), size: null });
   return changes;
+}
+
+/**
+ * Where forCustomer reads from: straight from the owning libs (one customer: the preview),
+ * or from what a batch of customers read together (the invoice run).
+ */
+export interface BillingSource {
+  customer(customerId: string): Promise<BilledCustomer | undefined>;
+  /** Every pool the customer had (a size) before `until`, with its whole size history, in creation order. */
+  everPools(customerId: string, until: number): Promise<BilledPool[]>;
+  /** Usage per pool in [start, end); every pool asked for is in the map (zero when it had none). */
+  totals(poolIds: readonly string[], start: number, end: number): Promise<Map<string, BilledUsage>>;
+  bandwidth(poolId: string, start: number, end: number): Promise<BandwidthBucket[]>;
+}
+
+const ZERO_USAGE = (): BilledUsage => ({ cpuMs: 0n, bytesRead: 0n, bytesWritten: 0n, netOutBytes: 0n, netInBytes: 0n });
+
+/** Usage totals of every pool in one window, read once for a whole run. */
+export interface UsageWindow {
+  start: number;
+  end: number;
+  totals: Map<string, BilledUsage>;
+}
+
+/** The usage window forCustomer reads for a period (cut at `until` for an estimate). */
+export function usageWindowOf(period: BillingPeriod, until: number = period.end): { start: number; end: number } {
+  return { start: period.start, end: Math.floor(until / 300_000) * 300_000 };
 }
 
 const hasUsage = (u: BilledUsage | undefined) => !!u && (u.cpuMs > 0n || u.bytesRead > 0n || u.bytesWritten > 0n || u.netOutBytes > 0n || u.netInBytes > 0n);
@@ -59,17 +86,68 @@ export class BillingInputs {
     return [...new Set([...pools.map((p) => p.customerId), ...used.map((u) => u.customerId)])].sort();
   }
 
-  async forCustomer(customerId: string, period: BillingPeriod, prices: PriceVersion[], until: number = period.end): Promise<CustomerBillingInput> {
-    const customer = (await this.customers.byIds([customerId])).get(customerId);
+  /** Reads each customer's inputs as asked (one customer at a time). */
+  readonly direct: BillingSource = {
+    customer: async (customerId) => (await this.customers.byIds([customerId])).get(customerId),
+    everPools: (customerId, until) => this.pools.during(new Date(0), new Date(until), customerId),
+    totals: (poolIds, start, end) => this.usage.totals(poolIds, start, end),
+    bandwidth: (poolId, start, end) => this.usage.bandwidth(poolId, start, end),
+  };
+
+  /** Usage of every pool in the period's window (see usageWindowOf), for a run's batches to share. */
+  async usageWindow(period: BillingPeriod): Promise<UsageWindow> {
+    const { start, end } = usageWindowOf(period);
+    return { start, end, totals: await this.usage.totalsOfAllPools(start, end) };
+  }
+
+  /**
+   * The inputs of a batch of customers, read together: their customer rows and pools (every
+   * pool before `until`, size histories included) in three statements, usage from the run's
+   * windows (a window not given is read as asked), 95th-percentile intervals once per window
+   * for all of the batch's p95 pools. forCustomer with it answers what it answers with `direct`.
+   */
+  async batch(customerIds: readonly string[], until: number, windows: readonly UsageWindow[]): Promise<BillingSource> {
+    const customers = await this.customers.byIds(customerIds);
+    const poolsOf = new Map<string, BilledPool[]>();
+    for (const pool of await this.pools.during(new Date(0), new Date(until), customerIds)) {
+      const list = poolsOf.get(pool.customerId) ?? [];
+      list.push(pool);
+      poolsOf.set(pool.customerId, list);
+    }
+    const p95 = [...poolsOf.values()].flat().filter((p) => p.kind === 'shared' && p.billing === 'p95').map((p) => p.id);
+    const bandwidths = new Map<string, Promise<Map<string, BandwidthBucket[]>>>();
+    return {
+      customer: async (customerId) => customers.get(customerId),
+      everPools: async (customerId, before) => {
+        if (before > until) return this.pools.during(new Date(0), new Date(before), customerId);
+        // during(): a size before the end, not deleted before the start (epoch).
+        return (poolsOf.get(customerId) ?? []).filter((p) => p.sizes.length > 0 && p.sizes[0]!.effectiveAt.getTime() < before && (p.deletedAt === null || p.deletedAt.getTime() > 0));
+      },
+      totals: async (poolIds, start, end) => {
+        const window = windows.find((w) => w.start === start && w.end === end);
+        if (!window) return this.usage.totals(poolIds, start, end);
+        return new Map(poolIds.map((id) => [id, window.totals.get(id) ?? ZERO_USAGE()]));
+      },
+      bandwidth: async (poolId, start, end) => {
+        const key = `${start}/${end}`;
+        let read = bandwidths.get(key);
+        if (!read) bandwidths.set(key, (read = this.usage.bandwidthOfPools(p95, start, end)));
+        return (await read).get(poolId) ?? this.usage.bandwidth(poolId, start, end);
+      },
+    };
+  }
+
+  async forCustomer(customerId: string, period: BillingPeriod, prices: PriceVersion[], until: number = period.end, source: BillingSource = this.direct): Promise<CustomerBillingInput> {
+    const customer = await source.customer(customerId);
     if (!customer) throw new Error(`customer ${customerId} does not exist`);
     // Every pool the customer had before `until`; those without a size in the period are kept only for their usage in it.
-    const everPools = await this.pools.during(new Date(0), new Date(until), customerId);
+    const everPools = await source.everPools(customerId, until);
     const inPeriod = (p: BilledPool) => p.deletedAt === null || p.deletedAt.getTime() > period.start;
-    const usageEnd = Math.floor(until / 300_000) * 300_000;
+    const { start: usageStart, end: usageEnd } = usageWindowOf(period, until);
     const everShared = everPools.filter((p) => p.kind === 'shared');
-    const totals = await this.usage.totals(
+    const totals = await source.totals(
       everShared.map((p) => p.id),
-      period.start,
+      usageStart,
       usageEnd,
     );
     const pools = everPools.filter((p) => inPeriod(p) || (p.kind === 'shared' && hasUsage(totals.get(p.id))));
@@ -84,7 +162,7 @@ export class BillingInputs {
         billing: pool.billing,
         sizes,
         usage: totals.get(pool.id)!,
-        bandwidth: pool.billing === 'p95' ? await this.usage.bandwidth(pool.id, period.start, usageEnd) : [],
+        bandwidth: pool.billing === 'p95' ? await source.bandwidth(pool.id, usageStart, usageEnd) : [],
       });
     }
     const dedicated: DedicatedRental[] = pools

@@ -9,8 +9,8 @@ import { BillingPeriod, billingPeriod, previousMonth } from '../rules/billing-pe
 import type { ComputedInvoice, ComputedLine } from '../rules/invoice-rules';
 import { computeOrExplain } from './compute-or-explain';
 import { Rational } from '../rules/rational';
-import { BillingInputs } from './billing-inputs';
-import { InvoiceLineRow, InvoiceRepository, InvoiceRow } from './invoice.repository';
+import { BillingInputs, BillingSource } from './billing-inputs';
+import { InvoiceLineRow, InvoiceRepository, InvoiceRow, NewInvoice } from './invoice.repository';
 import { lateUsageAdjustments } from './late-usage-adjustments';
 
 export interface InvoiceRunResult {
@@ -108,13 +108,29 @@ export class InvoiceRuns {
         const customers = await this.customersToInvoice(period);
         this.logger.log(`invoice run ${period.month} (${period.timeZone}, ${trigger}): ${customers.length} customers`);
         const fiveMinuteKeptFrom = this.inputs.fiveMinuteUsageKeptFrom(this.clock.now());
-        for (const [index, customerId] of customers.entries()) {
-          const number = await this.issue(customerId, period, run.id, fiveMinuteKeptFrom);
-          if (number) {
-            issued += 1;
-            this.logger.debug(`invoice run ${period.month}: ${number} issued to customer ${customerId}`);
+        const earlier = billingPeriod(previousMonth(period.month), period.timeZone);
+        const windows = [await this.inputs.usageWindow(period)];
+        let analyzeAt = 0;
+        for (let from = 0; from < customers.length; from += INPUT_BATCH) {
+          if (issued >= analyzeAt) {
+            await this.analyzeInvoiceTables();
+            analyzeAt = Math.max(INPUT_BATCH, 2 * issued);
           }
-          if ((index + 1) % 500 === 0) this.logger.log(`invoice run ${period.month}: ${index + 1}/${customers.length} customers, ${issued} issued`);
+          const batch = customers.slice(from, from + INPUT_BATCH);
+          const billedEarlier = await this.invoices.billedForCustomers(batch, earlier.month);
+          if (windows.length === 1 && [...billedEarlier.values()].some((lines) => lines.length > 0) && hourOrFiveMinuteAligned(earlier)) {
+            windows.push(await this.inputs.usageWindow(earlier));
+          }
+          const source = await this.inputs.batch(batch, period.end, windows);
+          for (let at = 0, size = 1; at < batch.length; at += size, size = Math.min(2 * size, PER_TRANSACTION)) {
+            const chunk = batch.slice(at, at + size);
+            for (const { customerId, number } of await this.issueChunk(chunk, { period, runId: run.id, fiveMinuteKeptFrom, source, billedEarlier })) {
+              issued += 1;
+              this.logger.debug(`invoice run ${period.month}: ${number} issued to customer ${customerId}`);
+            }
+          }
+          const done = from + batch.length;
+          if (done % 500 === 0) this.logger.log(`invoice run ${period.month}: ${done}/${customers.length} customers, ${issued} issued`);
         }
         await this.db.query(`UPDATE invoice_runs SET status = 'finished', finished_at = now(), invoices = (SELECT count(*) FROM invoices WHERE period = $1 AND status = 'final') WHERE id = $2`, [period.month, run.id]);
         this.logger.log(`invoice run ${period.month} finished: ${issued} invoice(s) issued in ${Date.now() - started} ms`);
@@ -127,6 +143,15 @@ export class InvoiceRuns {
     return { runId: run.id, period: period.month, timeZone: period.timeZone, status: 'finished', invoices: await this.invoices.finalOfPeriod(period.month), issued };
   }
 
+  /**
+   * Statistics for the invoice tables as a run fills them. Autovacuum may be off or late,
+   * and the per-line checks (the foreign key, the final-lines trigger) keep plans made while
+   * the tables were nearly empty (sequential scans of invoices) until the tables are analyzed.
+   */
+  private async analyzeInvoiceTables(): Promise<void> {
+    await this.db.query('ANALYZE invoices, invoice_lines');
+  }
+
   /** Everyone with a pool or usage in the period, and everyone invoiced for the period before (their late readings are billed on this one). */
   private async customersToInvoice(period: BillingPeriod): Promise<string[]> {
     const current = await this.inputs.customersOf(period);
@@ -135,46 +160,114 @@ export class InvoiceRuns {
   }
 
   /**
-   * Computes, drafts and finalises one customer's invoice unless it is final already, all
-   * in one transaction; answers the number it issued, or null. The price versions are read
-   * in that transaction under PriceBook's hold on new versions: a version added meanwhile
-   * waits for the commit, then finds this period finalised and is refused, so an invoice is
-   * never finalised with prices the book no longer agrees with.
+   * Issues the invoices of a few customers in one transaction; answers the numbers it
+   * issued, in customer order. Should any customer fail, the transaction is rolled back and
+   * the customers are issued one per transaction, so those before the failing one are
+   * issued and the run fails at it, as it would one customer at a time.
    */
-  private async issue(customerId: string, period: BillingPeriod, runId: string, fiveMinuteKeptFrom: number): Promise<string | null> {
-    return this.invoices.transaction(async (manager) => {
-      const existing = await this.invoices.forCustomerPeriod(manager, customerId, period.month);
-      if (existing?.status === 'final') return null;
-      const prices = await this.priceBook.versionsForFinalising(manager);
-      const { input } = await this.inputs.forCustomer(customerId, period, prices);
-      const computed = computeOrExplain(input);
-      const adjustments = await lateUsageAdjustments({ inputs: this.inputs, invoices: this.invoices, customerId, period, prices, currency: computed.currency, fiveMinuteKeptFrom });
-      for (const note of adjustments.notes) this.logger.warn(`invoice run ${period.month}, customer ${customerId}: ${note}`);
-      const lines = [...computed.lines.map((l, i) => toLineRow(l, i + 1, period.month)), ...adjustments.lines.map((a, i) => ({ ...a, n: computed.lines.length + i + 1 }))];
-      if (existing) await this.invoices.deleteDraft(manager, existing.id);
-      if (lines.length === 0) return null;
-      const totals = totalsOf(computed, lines);
-      const id = await this.invoices.insertDraft(
-        manager,
-        {
-          customerId,
-          period: period.month,
-          timeZone: period.timeZone,
-          periodStart: new Date(period.start),
-          periodEnd: new Date(period.end),
-          currency: computed.currency,
-          taxRate: input.taxRate,
-          subtotalMinor: totals.subtotalMinor,
-          taxMinor: totals.taxMinor,
-          totalMinor: totals.totalMinor,
-          runId,
-        },
-        lines,
-      );
-      const invoice = await this.invoices.finalise(manager, id, this.clock.now());
-      return invoice.number;
-    });
+  private async issueChunk(customerIds: readonly string[], context: IssueContext): Promise<{ customerId: string; number: string }[]> {
+    if (customerIds.length === 1) return this.issue(customerIds, context);
+    try {
+      return await this.issue(customerIds, context);
+    } catch {
+      const out: { customerId: string; number: string }[] = [];
+      for (const customerId of customerIds) out.push(...(await this.issue([customerId], context)));
+      return out;
+    }
   }
+
+  /**
+   * Computes, drafts and finalises the customers' invoices, except those final already, all
+   * in one transaction. The price versions are read in that transaction under PriceBook's
+   * hold on new versions: a version added meanwhile waits for the commit, then finds this
+   * period finalised and is refused, so an invoice is never finalised with prices the book
+   * no longer agrees with. The numbers are taken in the same transaction, one invoice after
+   * the other in customer order: a run killed halfway leaves every invoice of the
+   * transaction undone and no gap.
+   */
+  private async issue(customerIds: readonly string[], context: IssueContext): Promise<{ customerId: string; number: string }[]> {
+    const { period, runId, fiveMinuteKeptFrom, source, billedEarlier } = context;
+    let issued: { customerId: string; number: string }[] = [];
+    // The transaction answers the numbers it issued (null for none).
+    await this.invoices.transaction(async (manager) => {
+      issued = [];
+      const existing = await this.invoices.forCustomersPeriod(manager, customerIds, period.month);
+      const open = customerIds.filter((id) => existing.get(id)?.status !== 'final');
+      if (open.length === 0) return null;
+      const prices = await this.priceBook.versionsForFinalising(manager);
+      const drafts: { invoice: NewInvoice; lines: InvoiceLineRow[] }[] = [];
+      for (const customerId of open) {
+        const { input } = await this.inputs.forCustomer(customerId, period, prices, period.end, source);
+        const computed = computeOrExplain(input);
+        const adjustments = await lateUsageAdjustments({
+          inputs: this.inputs,
+          invoices: this.invoices,
+          customerId,
+          period,
+          prices,
+          currency: computed.currency,
+          fiveMinuteKeptFrom,
+          source,
+          billed: billedEarlier.get(customerId),
+        });
+        for (const note of adjustments.notes) this.logger.warn(`invoice run ${period.month}, customer ${customerId}: ${note}`);
+        const lines = [...computed.lines.map((l, i) => toLineRow(l, i + 1, period.month)), ...adjustments.lines.map((a, i) => ({ ...a, n: computed.lines.length + i + 1 }))];
+        if (lines.length === 0) continue;
+        const totals = totalsOf(computed, lines);
+        drafts.push({
+          invoice: {
+            customerId,
+            period: period.month,
+            timeZone: period.timeZone,
+            periodStart: new Date(period.start),
+            periodEnd: new Date(period.end),
+            currency: computed.currency,
+            taxRate: input.taxRate,
+            subtotalMinor: totals.subtotalMinor,
+            taxMinor: totals.taxMinor,
+            totalMinor: totals.totalMinor,
+            runId,
+          },
+          lines,
+        });
+      }
+      await this.invoices.deleteDrafts(
+        manager,
+        open.flatMap((id) => existing.get(id)?.id ?? []),
+      );
+      const ids = await this.invoices.insertDrafts(manager, drafts);
+      const issuedAt = this.clock.now();
+      for (const [i, id] of ids.entries()) {
+        const invoice = await this.invoices.finalise(manager, id, issuedAt);
+        issued.push({ customerId: drafts[i]!.invoice.customerId, number: invoice.number! });
+      }
+      return issued.length > 0 ? issued.map((i) => i.number) : null;
+    });
+    return issued;
+  }
+}
+
+interface IssueContext {
+  period: BillingPeriod;
+  runId: string;
+  fiveMinuteKeptFrom: number;
+  source: BillingSource;
+  /** Customer id -> every line billed so far for the period before. */
+  billedEarlier: Map<string, InvoiceLineRow[]>;
+}
+
+/** Customers whose inputs are read together (a few statements per batch instead of several per customer). */
+const INPUT_BATCH = 500;
+/**
+ * Customers finalised per transaction: 1, 2, 4, ... up to 64 in each batch, so the first
+ * invoices of a run (and of a restarted one) commit one by one and a long run commits in
+ * few transactions.
+ */
+const PER_TRANSACTION = 64;
+
+/** Whether a period's usage can be summed from rollups at all (else reading it is refused, as per customer). */
+function hourOrFiveMinuteAligned(period: BillingPeriod): boolean {
+  return period.start % 300_000 === 0 && period.end % 300_000 === 0;
 }
 
 /** Subtotal over every line (adjustments included), tax rounded half up once on it. */

@@ -171,9 +171,16 @@ export class InvoiceRepository {
 
   /** Gives the draft the next number and makes it final, in the caller's transaction. */
   async finalise(manager: EntityManager, id: string, issuedAt: Date): Promise<InvoiceRow> {
-    const [[{ value }]] = await manager.query(`UPDATE billing_sequences SET next_value = next_value + 1 WHERE name = 'invoice' RETURNING next_value - 1 AS value`);
-    const number = `INV-${issuedAt.getUTCFullYear()}-${String(value).padStart(6, '0')}`;
-    const [[row]] = await manager.query(`UPDATE invoices SET status = 'final', number = $2, sequence = $3, issued_at = $4 WHERE id = $1 AND status = 'draft' RETURNING *, tax_rate::text AS tax_rate`, [id, number, value, issuedAt]);
+    // One statement: the sequence row's update is carried out whether or not the invoice matches, and an invoice not
+    // draft (no row back) fails the caller's transaction, which takes the number back with it.
+    const [[row]] = await manager.query(
+      `WITH s AS (UPDATE billing_sequences SET next_value = next_value + 1 WHERE name = 'invoice' RETURNING next_value - 1 AS value)
+       UPDATE invoices SET status = 'final', number = 'INV-' || $2::text || '-' || CASE WHEN length(s.value::text) >= 6 THEN s.value::text ELSE lpad(s.value::text, 6, '0') END,
+              sequence = s.value, issued_at = $3
+         FROM s WHERE invoices.id = $1 AND invoices.status = 'draft' RETURNING invoices.*, invoices.tax_rate::text AS tax_rate`,
+      [id, String(issuedAt.getUTCFullYear()), issuedAt],
+    );
+    if (!row) throw new Error(`invoice ${id} is not a draft`);
     return toInvoice(row);
   }
 
@@ -203,6 +210,82 @@ export class InvoiceRepository {
       [customerId, period],
     );
     return rows.map(toLine);
+  }
+
+  /** billedFor for many customers in one statement: customer id -> its lines (empty for a customer without any). */
+  async billedForCustomers(customerIds: readonly string[], period: string): Promise<Map<string, InvoiceLineRow[]>> {
+    const out = new Map<string, InvoiceLineRow[]>(customerIds.map((id) => [id, []]));
+    if (customerIds.length === 0) return out;
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT i.customer_id, l.n, l.subject_id, l.subject_name, l.kind, l.price_version_id, l.quantity::text AS quantity, l.unit, l.unit_price::text AS unit_price,
+              l.amount_minor::text AS amount_minor, l.period, l.adjustment, l.sources
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+        WHERE i.customer_id = ANY($1::uuid[]) AND i.status = 'final' AND l.period = $2`,
+      [[...customerIds], period],
+    );
+    for (const r of rows) out.get(r.customer_id as string)?.push(toLine(r));
+    return out;
+  }
+
+  /** The invoices of these customers for the period, locked for the rest of the caller's transaction: customer id -> invoice. */
+  async forCustomersPeriod(manager: EntityManager, customerIds: readonly string[], period: string): Promise<Map<string, InvoiceRow>> {
+    const rows: Record<string, unknown>[] = await manager.query(`${SELECT} WHERE customer_id = ANY($1::uuid[]) AND period = $2 ORDER BY customer_id FOR UPDATE`, [[...customerIds], period]);
+    return new Map(rows.map((r) => [r.customer_id as string, toInvoice(r)]));
+  }
+
+  async deleteDrafts(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await manager.query(`DELETE FROM invoices WHERE id = ANY($1::uuid[]) AND status = 'draft'`, [[...ids]]);
+  }
+
+  /** insertDraft for many invoices, in two statements whatever their number: their ids, in the order given. */
+  async insertDrafts(manager: EntityManager, drafts: readonly { invoice: NewInvoice; lines: readonly InvoiceLineRow[] }[]): Promise<string[]> {
+    if (drafts.length === 0) return [];
+    const inserted: { id: string; customer_id: string }[] = await manager.query(
+      `INSERT INTO invoices (customer_id, period, time_zone, period_start, period_end, currency, tax_rate, subtotal_minor, tax_minor, total_minor, status, run_id)
+       SELECT customer_id, period, time_zone, period_start, period_end, currency, tax_rate, subtotal_minor, tax_minor, total_minor, 'draft', run_id
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[], $7::numeric[], $8::bigint[], $9::bigint[], $10::bigint[], $11::uuid[])
+           AS d(customer_id, period, time_zone, period_start, period_end, currency, tax_rate, subtotal_minor, tax_minor, total_minor, run_id)
+       RETURNING id, customer_id`,
+      [
+        drafts.map((d) => d.invoice.customerId),
+        drafts.map((d) => d.invoice.period),
+        drafts.map((d) => d.invoice.timeZone),
+        drafts.map((d) => d.invoice.periodStart),
+        drafts.map((d) => d.invoice.periodEnd),
+        drafts.map((d) => d.invoice.currency),
+        drafts.map((d) => d.invoice.taxRate),
+        drafts.map((d) => String(d.invoice.subtotalMinor)),
+        drafts.map((d) => String(d.invoice.taxMinor)),
+        drafts.map((d) => String(d.invoice.totalMinor)),
+        drafts.map((d) => d.invoice.runId),
+      ],
+    );
+    // One invoice per customer and period (a unique key), so the customer names the row.
+    const idOf = new Map(inserted.map((r) => [r.customer_id, r.id]));
+    const ids = drafts.map((d) => idOf.get(d.invoice.customerId)!);
+    const lines = drafts.flatMap((d, i) => d.lines.map((l) => ({ id: ids[i]!, l })));
+    if (lines.length > 0) {
+      await manager.query(
+        `INSERT INTO invoice_lines (invoice_id, n, subject_id, subject_name, kind, price_version_id, quantity, unit, unit_price, amount_minor, period, adjustment, sources)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::numeric[], $8::text[], $9::numeric[], $10::bigint[], $11::text[], $12::bool[], $13::jsonb[])`,
+        [
+          lines.map((x) => x.id),
+          lines.map((x) => x.l.n),
+          lines.map((x) => x.l.subjectId),
+          lines.map((x) => x.l.subjectName),
+          lines.map((x) => x.l.kind),
+          lines.map((x) => x.l.priceVersionId),
+          lines.map((x) => x.l.quantity),
+          lines.map((x) => x.l.unit),
+          lines.map((x) => x.l.unitPrice),
+          lines.map((x) => String(x.l.amountMinor)),
+          lines.map((x) => x.l.period),
+          lines.map((x) => x.l.adjustment),
+          lines.map((x) => JSON.stringify(x.l.sources)),
+        ],
+      );
+    }
+    return ids;
   }
 
   async findInScope(scope: TenantScope, id: string): Promise<InvoiceRow | undefined> {

@@ -1,7 +1,7 @@
 import { BillingPeriod, billingPeriod, previousMonth } from '../rules/billing-period';
 import type { PriceVersion } from '../rules/price-versions';
 import { Rational } from '../rules/rational';
-import type { BillingInputs } from './billing-inputs';
+import type { BillingInputs, BillingSource } from './billing-inputs';
 import { computeOrExplain } from './compute-or-explain';
 import type { InvoiceLineRow, InvoiceRepository } from './invoice.repository';
 
@@ -19,6 +19,10 @@ export interface LateUsageContext {
   currency: string;
   /** The first instant whose 5-minute usage is still kept (BillingInputs.fiveMinuteUsageKeptFrom). */
   fiveMinuteKeptFrom: number;
+  /** Where the earlier period's inputs are read (BillingInputs.batch in a run); BillingInputs.direct when absent. */
+  source?: BillingSource;
+  /** Every line billed so far for the earlier period, when the caller read it already (InvoiceRepository.billedForCustomers). */
+  billed?: InvoiceLineRow[];
 }
 
 export interface LateUsageAdjustments {
@@ -50,16 +54,16 @@ export interface LateUsageAdjustments {
  * Rule refusals (no price in force) are translated as computeOrExplain does, never a 500.
  */
 export async function lateUsageAdjustments(context: LateUsageContext): Promise<LateUsageAdjustments> {
-  const { inputs, invoices, customerId, period, prices, currency, fiveMinuteKeptFrom } = context;
+  const { inputs, invoices, customerId, period, prices, currency, fiveMinuteKeptFrom, source } = context;
   const earlier = billingPeriod(previousMonth(period.month), period.timeZone);
-  const all = await invoices.billedFor(customerId, earlier.month);
+  const all = context.billed ?? (await invoices.billedFor(customerId, earlier.month));
   if (all.length === 0) return { lines: [], notes: [] }; // the customer had no invoice for that period
   const notes: string[] = [];
   const fiveMinuteGone = earlier.start < fiveMinuteKeptFrom;
   if (fiveMinuteGone && (earlier.start % HOUR_MS !== 0 || earlier.end % HOUR_MS !== 0)) {
     return { lines: [], notes: [`${earlier.month} not adjusted: its usage totals need 5-minute data, which retention has partly dropped`] };
   }
-  const { input } = await inputs.forCustomer(customerId, earlier, prices);
+  const { input } = await inputs.forCustomer(customerId, earlier, prices, earlier.end, source);
   const recomputed = computeOrExplain(input);
   if (recomputed.currency !== currency) {
     return { lines: [], notes: [`${earlier.month} not adjusted: it was billed in ${recomputed.currency}, this invoice is in ${currency}`] };

@@ -27,6 +27,16 @@ export interface PoolHostShare {
 
 const ZERO = (): BilledUsage => ({ cpuMs: 0n, bytesRead: 0n, bytesWritten: 0n, netOutBytes: 0n, netInBytes: 0n });
 
+function toUsage(r: Record<string, string>): BilledUsage {
+  return {
+    cpuMs: BigInt(r.cpu_ms!),
+    bytesRead: BigInt(r.read_bytes!),
+    bytesWritten: BigInt(r.write_bytes!),
+    netOutBytes: BigInt(r.net_out_bytes!),
+    netInBytes: BigInt(r.net_in_bytes!),
+  };
+}
+
 /**
  * The usage read model billing and the margin report use. Rollups are cut at 5-minute
  * clock boundaries, so an hour-aligned window (any period in a whole-hour time zone) sums
@@ -46,15 +56,36 @@ export class BilledUsageReader {
          FROM ${this.table(start, end)} WHERE pool_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3 GROUP BY pool_id`,
       [poolIds, new Date(start), new Date(end)],
     );
-    for (const r of rows) {
-      out.set(r.pool_id!, {
-        cpuMs: BigInt(r.cpu_ms!),
-        bytesRead: BigInt(r.read_bytes!),
-        bytesWritten: BigInt(r.write_bytes!),
-        netOutBytes: BigInt(r.net_out_bytes!),
-        netInBytes: BigInt(r.net_in_bytes!),
-      });
-    }
+    for (const r of rows) out.set(r.pool_id!, toUsage(r));
+    return out;
+  }
+
+  /**
+   * Every pool's usage in the window, summed (pools without usage are absent): one pass over
+   * the window's rows for a whole invoice run, where per-pool reads would touch most pages
+   * of the partition once per customer (a month's rows are laid down hour by hour).
+   */
+  async totalsOfAllPools(start: number, end: number): Promise<Map<string, BilledUsage>> {
+    const rows: Record<string, string>[] = await this.db.query(
+      `SELECT pool_id, sum(cpu_ms)::text AS cpu_ms, sum(read_bytes)::text AS read_bytes, sum(write_bytes)::text AS write_bytes,
+              sum(net_out_bytes)::text AS net_out_bytes, sum(net_in_bytes)::text AS net_in_bytes
+         FROM ${this.table(start, end)} WHERE bucket_start >= $1 AND bucket_start < $2 GROUP BY pool_id`,
+      [new Date(start), new Date(end)],
+    );
+    return new Map(rows.map((r) => [r.pool_id!, toUsage(r)]));
+  }
+
+  /** bandwidth() for many pools at once: pool id -> its intervals (an empty list for a pool without readings). */
+  async bandwidthOfPools(poolIds: readonly string[], start: number, end: number): Promise<Map<string, BandwidthBucket[]>> {
+    const out = new Map<string, BandwidthBucket[]>(poolIds.map((id) => [id, []]));
+    if (poolIds.length === 0) return out;
+    const rows: { pool_id: string; bucket_start: Date; net_in: string; net_out: string }[] = await this.db.query(
+      `SELECT pool_id, bucket_start, sum(net_in_bytes)::text AS net_in, sum(net_out_bytes)::text AS net_out
+         FROM usage_5m WHERE pool_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3 AND covered_ms > 0
+        GROUP BY pool_id, bucket_start ORDER BY pool_id, bucket_start`,
+      [[...poolIds], new Date(start), new Date(end)],
+    );
+    for (const r of rows) out.get(r.pool_id)!.push({ start: new Date(r.bucket_start).getTime(), inBytes: BigInt(r.net_in), outBytes: BigInt(r.net_out) });
     return out;
   }
 
