@@ -27,7 +27,7 @@ const io = { say: (line: string) => lines.push(line) };
 
 beforeAll(async () => {
   database = await createTestDatabase({ migrate: true });
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix });
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, METERING_RAW_RETENTION_HOURS: String(24 * 90) }); // raw spans kept: the test compares them with the rollups
   app = await NestFactory.createApplicationContext(SeedUsageModule.forRoot(config), { logger: false });
   db = app.get(DataSource);
 }, 60_000);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Clock } from '@carve/core';
 import type { MeteredServer } from '@carve/servers';
 import type { MeteringReading } from '@carve/xen';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MeteringPartitions } from '../storage/metering-partitions';
 import { DiskCounters, HostCursor, HostDiskSample, ReadingCursors, ServerCursor } from '../storage/reading-cursors';
 import { ServerLoss, ServerSpan, UsageStore } from '../storage/usage-store';
@@ -68,7 +68,7 @@ export class UsageIngest {
         if (advance.span) spans.push({ serverId: domain.server.id, hostId, customerId: domain.server.customerId, poolId: domain.server.poolId, span: advance.span });
         if (advance.loss) losses.push({ serverId: domain.server.id, hostId, loss: advance.loss });
       }
-      const inserted = await this.store.insertSpans(manager, spans);
+      const inserted = await this.insertKept(manager, spans, now);
       await this.store.addToRollups(manager, inserted, (table) => this.partitions.keptFrom(table, now));
       await this.store.insertLosses(manager, losses);
       await this.cursors.saveServers(manager, nextCursors);
@@ -94,7 +94,7 @@ export class UsageIngest {
     const now = this.clock.now();
     await this.partitions.ensure(new Date(Math.min(...rows.map((r) => r.span.from))), new Date(Math.max(...rows.map((r) => r.span.to))), now);
     return this.db.transaction(async (manager) => {
-      const inserted = await this.store.insertSpans(manager, rows);
+      const inserted = await this.insertKept(manager, rows, now);
       // History older than a rollup's retention goes only into the rollups that keep it (a year of seed is then mostly hourly rows).
       await this.store.addToRollups(manager, inserted, (table) => this.partitions.keptFrom(table, now));
       return inserted.length;
@@ -107,6 +107,20 @@ export class UsageIngest {
    * days away). Looked up by the servers' keys: metering_server_cursors has no host index,
    * and a scan of every cursor per host reading grows with the whole fleet.
    */
+  /**
+   * Raw spans within raw retention are inserted once per (server, start), which is what makes
+   * a replayed span count once; older ones (a seed's history, a gap span reaching back days)
+   * go to the rollups only, since their raw partitions are dropped or about to be. Returns the
+   * spans the rollups take: the newly inserted recent ones and every older one (writers of
+   * history ask UsageCoverage first; a host reading older than its cursor is refused earlier).
+   */
+  private async insertKept(manager: EntityManager, rows: readonly ServerSpan[], now: Date): Promise<ServerSpan[]> {
+    const rawFrom = this.partitions.keptFrom('usage_samples', now);
+    const old = rows.filter((r) => r.span.from < rawFrom);
+    const inserted = await this.store.insertSpans(manager, old.length === 0 ? rows : rows.filter((r) => r.span.from >= rawFrom));
+    return old.length === 0 ? inserted : [...inserted, ...old];
+  }
+
   private async earliestCursor(hostId: string, serverIds: readonly string[]): Promise<number | undefined> {
     const [row]: { read_at: Date | null }[] = await this.db.query(
       `SELECT least((SELECT read_at FROM metering_host_cursors WHERE host_id = $1), (SELECT min(read_at) FROM metering_server_cursors WHERE server_id = ANY($2::uuid[]) AND host_id = $1)) AS read_at`,

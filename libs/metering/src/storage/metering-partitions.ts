@@ -12,16 +12,17 @@ interface PartitionedTable {
   keepMs: (config: CarveConfig) => number;
   /**
    * Whether rows past retention are still written (into a partition the next retention pass
-   * drops). Raw spans are: their (server, start) key is what makes a replayed span count once.
-   * Rollups are not: a seed or a replay reaching months back would fill partitions only to
-   * have them dropped, which is most of the cost of writing a year of history.
+   * drops). Usage spans and rollups are not: a seed reaching months back would fill partitions
+   * only to have them dropped (most of the cost of writing a year of history), and a worker's
+   * retention pass may drop such a partition between its creation and the insert. Host disk
+   * samples come only from live readings.
    */
   writtenPastRetention: boolean;
 }
 
 const DAY_MS = 86_400_000;
 const TABLES: PartitionedTable[] = [
-  { table: 'usage_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000, writtenPastRetention: true },
+  { table: 'usage_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000, writtenPastRetention: false },
   { table: 'host_disk_samples', period: 'day', keepMs: (c) => c.meteringRetention.rawHours * 3_600_000, writtenPastRetention: true },
   { table: 'usage_5m', period: 'day', keepMs: (c) => c.meteringRetention.fiveMinuteDays * DAY_MS, writtenPastRetention: false },
   { table: 'usage_1h', period: 'month', keepMs: (c) => c.meteringRetention.hourlyMonths * 31 * DAY_MS, writtenPastRetention: false },
