@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventRepository } from '@carve/events';
+import { EventsModule } from '@carve/events';
 import { WebhookDeliveryRepository } from './webhook-delivery.repository';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookOutbox } from './webhook-outbox';
@@ -9,10 +9,11 @@ import { WebhookService } from './webhook.service';
 
 /**
  * Webhooks: the operator's endpoints (API), and the outbox and dispatcher that send every
- * event to them (worker). Events are read through libs/events' own repository.
+ * event to them (worker). Events are read through libs/events' own repository, which EventsModule exports.
  */
 @Module({
-  providers: [EventRepository, WebhookRepository, WebhookDeliveryRepository, WebhookSender, WebhookService, WebhookOutbox, WebhookDispatcher],
+  imports: [EventsModule],
+  providers: [WebhookRepository, WebhookDeliveryRepository, WebhookSender, WebhookService, WebhookOutbox, WebhookDispatcher],
   exports: [WebhookService, WebhookOutbox, WebhookDispatcher],
 })
 export class WebhooksModule {}
