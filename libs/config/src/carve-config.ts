@@ -33,6 +33,10 @@ export class CarveConfig {
   readonly sshCommandTimeoutMs: number;
   /** The private key the worker logs in to every Dom0 with (its public key is in each host's authorized_keys). */
   readonly sshPrivateKeyPath?: string;
+  /** The Dom0 agent bundle the install route copies; unset: built from source on first use, else dist/agent/carve-agent.js. */
+  readonly agentBundlePath?: string;
+  /** Directory the agent install treats as the Dom0's `/` (tests install into a temp dir); `/` in production. */
+  readonly agentInstallRoot: string;
   /** Provisioning jobs running at once on one host; jobs of one server always run one at a time. */
   readonly jobsPerHost: number;
   /** Provisioning jobs one worker process runs at once, across all hosts. */
@@ -105,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sshMaxChannelsPerHost: read.integer('SSH_MAX_CHANNELS_PER_HOST', 8, 1, 64),
     sshCommandTimeoutMs: read.integer('SSH_COMMAND_TIMEOUT_MS', 120_000, 100, 3_600_000),
     sshPrivateKeyPath: read.optionalString('CARVE_SSH_PRIVATE_KEY_PATH'),
+    agentBundlePath: read.optionalString('CARVE_AGENT_BUNDLE_PATH'),
+    agentInstallRoot: read.matching('CARVE_AGENT_INSTALL_ROOT', /^\/[A-Za-z0-9._/-]*$/, 'an absolute path of letters, digits, . _ - and /') ?? '/',
     jobsPerHost: read.integer('JOBS_PER_HOST', 4, 1, 64),
     workerConcurrency: read.integer('WORKER_CONCURRENCY', 32, 1, 1024),
     jobAttempts: read.integer('JOB_ATTEMPTS', 5, 1, 50),
