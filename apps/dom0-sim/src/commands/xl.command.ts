@@ -1,4 +1,5 @@
 import { fail, type CommandResult } from '../command-result';
+import { xlConsole } from '../console/xl-console.command';
 import type { CommandInput } from '../sim-runtime';
 import { xentop } from './xentop.command';
 import { xlCreate, xlDestroy, xlReboot, xlShutdown } from './xl-lifecycle.command';
@@ -24,6 +25,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   'block-detach': xlBlockDetach,
   'block-list': xlBlockList,
   top: xentop,
+  console: xlConsole,
 };
 
 export function xl(input: CommandInput): CommandResult | Promise<CommandResult> {

@@ -1,0 +1,93 @@
+import type { SimDomain, SimHostState } from '../state/host-state';
+import { lvForDevice } from '../state/vfs';
+
+/** What the guest's root filesystem says about itself, read from the simulated volume. */
+export interface GuestRoot {
+  vdev: string;
+  target: string;
+  prettyName: string;
+  hostname: string;
+}
+
+const KERNEL = '6.1.0-28-amd64';
+export const GUEST_KERNEL_RELEASE = KERNEL;
+
+function prettyNameOf(osRelease: string | undefined): string | undefined {
+  const m = osRelease?.match(/^PRETTY_NAME="([^"]*)"/m);
+  return m?.[1];
+}
+
+/** The roots pygrub lists: the first two disks (carve puts both roots first, the active one at xvda) that hold an OS. */
+export function guestRoots(state: SimHostState, domain: SimDomain): GuestRoot[] {
+  const roots: GuestRoot[] = [];
+  for (const disk of domain.disks.slice(0, 2)) {
+    const files = lvForDevice(state, disk.target)?.filesystem?.files;
+    const prettyName = prettyNameOf(files?.['/etc/os-release']);
+    if (prettyName === undefined) continue;
+    const hostname = files?.['/etc/hostname']?.trim();
+    roots.push({ vdev: disk.vdev, target: disk.target, prettyName, hostname: hostname && hostname !== 'localhost' ? hostname : domain.name });
+  }
+  return roots;
+}
+
+/** The guest's /etc/os-release from the root it booted, or a Debian default when the root holds none. */
+export function osReleaseOf(state: SimHostState, root: GuestRoot | undefined): string {
+  const files = root ? lvForDevice(state, root.target)?.filesystem?.files : undefined;
+  return files?.['/etc/os-release'] ?? 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
+}
+
+/**
+ * pygrub's curses menu as the console shows it before the kernel starts: one entry per
+ * root, the first (xvda, the active root) highlighted and booted when the timeout runs out.
+ */
+export function pygrubMenu(roots: readonly GuestRoot[]): string {
+  const width = 74;
+  const line = (text: string, selected: boolean): string => {
+    const body = ` ${text}`.padEnd(width).slice(0, width);
+    return ` \u2502${selected ? `\x1b[7m${body}\x1b[0m` : body}\u2502\r\n`;
+  };
+  const entries = roots.length > 0 ? roots : [{ vdev: 'xvda', target: '', prettyName: 'Debian GNU/Linux', hostname: '' }];
+  return [
+    '\x1b[2J\x1b[H',
+    '    pyGRUB  version 0.6\r\n',
+    ` \u250c${'\u2500'.repeat(width)}\u2510\r\n`,
+    ...entries.map((r, i) => line(`${r.prettyName}, with Linux ${KERNEL} (root on ${r.vdev})`, i === 0)),
+    ` \u2514${'\u2500'.repeat(width)}\u2518\r\n`,
+    '     Use the ^ and v keys to select which entry is highlighted.\r\n',
+    '     Press enter to boot the selected OS, \'e\' to edit the\r\n',
+    '     commands before booting, \'a\' to modify the kernel arguments\r\n',
+    '     before booting, or \'c\' for a command line.\r\n',
+    '\r\n',
+    '     Will boot selected entry in  0 seconds\r\n',
+  ].join('');
+}
+
+/** A short Debian boot log up to the getty's banner. */
+export function bootLog(domain: SimDomain, root: GuestRoot | undefined): string {
+  const vdev = root?.vdev ?? 'xvda';
+  const lines = [
+    `[    0.000000] Linux version ${KERNEL} (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1`,
+    `[    0.000000] Command line: root=/dev/${vdev} ro console=hvc0`,
+    '[    0.000000] Booting paravirtualized kernel on Xen',
+    `[    0.000000] Xen version: 4.17.5 (preserve-AD)`,
+    `[    0.004000] Memory: ${domain.memoryMiB * 1024}K available`,
+    `[    0.012000] smpboot: Allowing ${domain.maxVcpus} CPUs, 0 hotplug CPUs`,
+    '[    0.412000] xen_netfront: Initialising Xen virtual ethernet driver',
+    ...domain.disks.map((d, i) => `[    0.${String(520 + i * 4).padStart(6, '0')}] blkfront: ${d.vdev}: flush diskcache: enabled; persistent grants: enabled; indirect descriptors: enabled;`),
+    `[    1.104000] EXT4-fs (${vdev}): mounted filesystem with ordered data mode. Quota mode: none.`,
+    '[    1.320000] systemd[1]: Inserted module \'autofs4\'',
+    `[    1.356000] systemd[1]: Hostname set to <${root?.hostname ?? domain.name}>.`,
+    '[  OK  ] Started systemd-journald.service - Journal Service.',
+    '[  OK  ] Finished systemd-fsck-root.service - File System Check on Root Device.',
+    '[  OK  ] Reached target local-fs.target - Local File Systems.',
+    '[  OK  ] Started networking.service - Raise network interfaces.',
+    '[  OK  ] Started ssh.service - OpenBSD Secure Shell server.',
+    '[  OK  ] Started serial-getty@hvc0.service - Serial Getty on hvc0.',
+    '[  OK  ] Reached target multi-user.target - Multi-User System.',
+    '',
+    `${root?.prettyName ?? 'Debian GNU/Linux 12'} ${root?.hostname ?? domain.name} hvc0`,
+    '',
+    '',
+  ];
+  return lines.join('\r\n');
+}
