@@ -18,6 +18,8 @@ export interface SimDomainConfig {
   capPercent: number;
   bootloader?: string;
   kernel?: string;
+  ramdisk?: string;
+  cmdline?: string;
   disks: { target: string; vdev: string; access: 'r' | 'w' }[];
   vifs: { mac: string; bridge: string; rateMbitPerSec?: number }[];
   onPoweroff: string;
@@ -28,7 +30,14 @@ export interface SimDomainConfig {
 export type ConfigRead = { ok: true; config: SimDomainConfig } | { ok: false; line: number; reason: string };
 
 function toSimConfig(spec: DomainSpec): SimDomainConfig {
-  const boot = 'bootloader' in spec.boot ? { bootloader: spec.boot.bootloader } : { kernel: spec.boot.kernel };
+  const boot =
+    'bootloader' in spec.boot
+      ? { bootloader: spec.boot.bootloader }
+      : {
+          kernel: spec.boot.kernel,
+          ...(spec.boot.ramdisk !== undefined ? { ramdisk: spec.boot.ramdisk } : {}),
+          ...(spec.boot.cmdline !== undefined ? { cmdline: spec.boot.cmdline } : {}),
+        };
   return {
     name: spec.name,
     type: spec.type,

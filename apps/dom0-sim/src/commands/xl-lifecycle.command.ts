@@ -29,6 +29,19 @@ export function xlCreate(input: CommandInput): CommandResult {
     stderr += libxlError('libxl_mem.c', 312, 'libxl__wait_for_free_memory', 0, `insufficient free memory: need ${need * 1024} KiB, have ${free * 1024} KiB`);
     return fail(`${stderr}failed to free memory for the domain\n`);
   }
+  for (const [kind, file] of [['kernel', config.kernel], ['ramdisk', config.ramdisk]] as const) {
+    if (file === undefined || readFile(state, file) !== undefined) continue;
+    // xc_dom opens the kernel and ramdisk after libxl made the domain, so the domid is spent here too.
+    const domid = state.nextDomid;
+    state.nextDomid += 1;
+    stderr += `xc: error: panic: xg_dom_core.c:208: failed to open file '${file}': No such file or directory: Internal error\n`;
+    stderr += libxlError('libxl_dom.c', 600, 'libxl__build_dom', undefined, `xc_dom_${kind}_file failed: No such file or directory`);
+    stderr += libxlError('libxl_create.c', 1511, 'domcreate_rebuild_done', domid, 'cannot (re-)build domain: -3');
+    stderr += libxlError('libxl_domain.c', 1183, 'libxl__destroy_domid', domid, 'Non-existant domain');
+    stderr += libxlError('libxl_domain.c', 1137, 'domain_destroy_callback', domid, 'Unable to destroy guest');
+    stderr += libxlError('libxl_domain.c', 1064, 'domain_destroy_cb', domid, 'Destruction of domain failed');
+    return fail(stderr);
+  }
   for (const disk of config.disks) {
     if (!lvForDevice(state, disk.target)) {
       // libxl allocated the domid before it stat()ed the disks, so the id is spent.

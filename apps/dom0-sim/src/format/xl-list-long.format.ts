@@ -3,7 +3,13 @@ import type { SimDomain } from '../state/host-state';
 /** libxl's JSON of a domain config (4.17 pretty-printer: 4 spaces, `"key": value`). No cpu_time here. */
 export function domainConfigJson(d: SimDomain): object {
   const bits = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-  const typeInfo = d.type === 'pv' ? { pv: d.bootloader ? { bootloader: d.bootloader } : { kernel: d.kernel } } : { [d.type]: {} };
+  const typeInfo = d.type === 'pv' ? { pv: d.bootloader ? { bootloader: d.bootloader } : {} } : { [d.type]: {} };
+  // libxl 4.17 keeps a direct kernel boot in b_info.kernel/ramdisk/cmdline for every type (the type.pv copies are deprecated).
+  const kernelBoot = {
+    ...(d.kernel !== undefined ? { kernel: d.kernel } : {}),
+    ...(d.ramdisk !== undefined ? { ramdisk: d.ramdisk } : {}),
+    ...(d.cmdline !== undefined ? { cmdline: d.cmdline } : {}),
+  };
   return {
     domid: d.domid,
     config: {
@@ -15,7 +21,7 @@ export function domainConfigJson(d: SimDomain): object {
         target_memkb: d.targetMiB * 1024,
         shadow_memkb: 0,
         sched_params: { sched: 'credit2', weight: d.cpuWeight, cap: d.capPercent },
-        ...(d.type !== 'pv' && d.kernel ? { kernel: d.kernel } : {}),
+        ...kernelBoot,
         ...(d.type !== 'pv' && d.bootloader ? { bootloader: d.bootloader } : {}),
         type: typeInfo,
       },

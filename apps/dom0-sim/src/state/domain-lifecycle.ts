@@ -23,6 +23,8 @@ export function startDomain(state: SimHostState, config: SimDomainConfig, config
     capPercent: config.capPercent,
     ...(config.bootloader !== undefined ? { bootloader: config.bootloader } : {}),
     ...(config.kernel !== undefined ? { kernel: config.kernel } : {}),
+    ...(config.ramdisk !== undefined ? { ramdisk: config.ramdisk } : {}),
+    ...(config.cmdline !== undefined ? { cmdline: config.cmdline } : {}),
     disks: config.disks.map((d) => ({ ...d })),
     vifs: config.vifs.map((v, devid) => ({ devid, ...v })),
     onPoweroff: config.onPoweroff,

@@ -98,7 +98,10 @@ export interface SimDomain {
   cpuWeight: number;
   capPercent: number;
   bootloader?: string;
+  /** Direct kernel boot (a rescue system): what `xl list -l` shows in b_info. */
   kernel?: string;
+  ramdisk?: string;
+  cmdline?: string;
   disks: SimDisk[];
   vifs: SimVif[];
   onPoweroff: string;

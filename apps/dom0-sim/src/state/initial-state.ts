@@ -2,6 +2,7 @@ import { createStorage } from './block-devices';
 import { DEFAULT_DISK_CAPACITY } from './disk-contention';
 import type { DiskCapacity, SimHostState } from './host-state';
 import { IMAGE_DIR, SEED_IMAGES } from './os-images';
+import { RESCUE_DIR, RESCUE_FILES } from './rescue-image';
 
 export interface HostShape {
   name: string;
@@ -14,7 +15,7 @@ export interface HostShape {
   diskCapacity?: DiskCapacity;
 }
 
-const DEFAULT_DIRS = ['/', '/etc', '/etc/xen', '/var', '/var/lib', '/var/lib/carve', IMAGE_DIR, '/mnt', '/tmp', '/root', '/dev', '/sys'];
+const DEFAULT_DIRS = ['/', '/etc', '/etc/xen', '/var', '/var/lib', '/var/lib/carve', IMAGE_DIR, RESCUE_DIR, '/mnt', '/tmp', '/root', '/dev', '/sys'];
 
 export function createInitialState(shape: HostShape, now: number): SimHostState {
   return {
@@ -31,7 +32,7 @@ export function createInitialState(shape: HostShape, now: number): SimHostState 
     vg: { name: shape.vgName, sizeBytes: shape.vgSizeGiB * 1024 ** 3, extentBytes: 4 * 1024 ** 2, lvs: [] },
     storage: createStorage(now, shape.diskCapacity ?? DEFAULT_DISK_CAPACITY),
     mounts: [],
-    files: { ...SEED_IMAGES, '/etc/hostname': `${shape.name}\n` },
+    files: { ...SEED_IMAGES, ...RESCUE_FILES, '/etc/hostname': `${shape.name}\n` },
     dirs: [...DEFAULT_DIRS],
   };
 }

@@ -2,7 +2,8 @@ import { pathExistsCommand, readFileCommand, removeFileCommand } from '../comman
 import { filesystemTypeCommand, FilesystemType, makeFilesystemCommand } from '../commands/filesystem.commands';
 import { lvCreateCommand, lvDevicePath, lvExtendCommand, lvListQuery, lvRemoveCommand, vgSpaceQuery } from '../commands/lvm.commands';
 import { meteringReadingQuery } from '../commands/metering-reading.query';
-import { domainConfigPath, writeDomainConfigCommand } from '../commands/write-file.commands';
+import { configPathFor, DomainConfigVariant, writeRescueConfigCommand, xlCreateRescueCommand } from '../commands/rescue-domain.commands';
+import { writeDomainConfigCommand } from '../commands/write-file.commands';
 import {
   xlBlockAttachCommand,
   xlBlockDetachCommand,
@@ -226,32 +227,36 @@ export class Dom0Client {
 
   // ---- domain configs ------------------------------------------------------
 
-  /** Writes /etc/xen/<name>.cfg; no-op when the file already has exactly this content. */
-  async writeDomainConfig(spec: DomainSpec): Promise<{ changed: boolean }> {
-    const command = writeDomainConfigCommand(spec);
-    if ((await this.readDomainConfigText(spec.name)) === renderDomainConfig(spec)) return { changed: false };
+  /**
+   * Writes /etc/xen/<name>.cfg (variant `rescue`: /etc/xen/<name>.rescue.cfg, the rescue
+   * system's, kept apart so the normal config is never touched by a rescue); no-op when
+   * the file already has exactly this content.
+   */
+  async writeDomainConfig(spec: DomainSpec, variant: DomainConfigVariant = 'normal'): Promise<{ changed: boolean }> {
+    const command = variant === 'rescue' ? writeRescueConfigCommand(spec) : writeDomainConfigCommand(spec);
+    if ((await this.readDomainConfigText(spec.name, variant)) === renderDomainConfig(spec)) return { changed: false };
     await this.runner.run(command);
     return { changed: true };
   }
 
   /** The config as carve reads it, or null when there is no file. Throws XenParseError for a file it cannot read. */
-  async readDomainConfig(name: string): Promise<DomainSpec | null> {
-    const text = await this.readDomainConfigText(name);
+  async readDomainConfig(name: string, variant: DomainConfigVariant = 'normal'): Promise<DomainSpec | null> {
+    const text = await this.readDomainConfigText(name, variant);
     return text === null ? null : parseDomainConfig(text);
   }
 
-  async removeDomainConfig(name: string): Promise<{ removed: boolean }> {
-    const path = domainConfigPath(name);
+  async removeDomainConfig(name: string, variant: DomainConfigVariant = 'normal'): Promise<{ removed: boolean }> {
+    const path = configPathFor(name, variant);
     if (!(await this.runner.check(pathExistsCommand(path)))) return { removed: false };
     await this.runner.run(removeFileCommand(path));
     return { removed: true };
   }
 
-  private async readDomainConfigText(name: string): Promise<string | null> {
-    const result = await this.runner.run(readFileCommand(domainConfigPath(name)), { okExitCodes: [0, 1] });
+  private async readDomainConfigText(name: string, variant: DomainConfigVariant = 'normal'): Promise<string | null> {
+    const result = await this.runner.run(readFileCommand(configPathFor(name, variant)), { okExitCodes: [0, 1] });
     if (result.exitCode === 0) return result.stdout;
     if (result.stderr.includes('No such file or directory')) return null;
-    throw failureFor(this.hostId, `read domain config of ${name}`, result.exitCode, result.stderr, result.stdout);
+    throw failureFor(this.hostId, `read ${variant === 'rescue' ? 'rescue' : 'domain'} config of ${name}`, result.exitCode, result.stderr, result.stdout);
   }
 
   // ---- domains -------------------------------------------------------------
@@ -266,17 +271,23 @@ export class Dom0Client {
     return this.runner.query(xlListLongQuery());
   }
 
+  /** The domain's entry in `xl list -l` (disks, nics, how it booted), or null when it is not running. */
+  async domainDetail(name: string): Promise<XlDomainDetail | null> {
+    const wanted = validateDomainName(name, 'name');
+    return (await this.listDomainDetails()).find((d) => d.name === wanted) ?? null;
+  }
+
   async domainByName(name: string): Promise<XlListEntry | null> {
     const wanted = validateDomainName(name, 'name');
     return (await this.listDomains()).find((d) => d.name === wanted) ?? null;
   }
 
   /**
-   * `xl create /etc/xen/<name>.cfg`; no-op when the domain is there and alive.
-   * A crashed or shut-down leftover of the same name is destroyed first.
+   * `xl create /etc/xen/<name>.cfg` (variant `rescue`: from the rescue config); no-op when
+   * the domain is there and alive. A crashed or shut-down leftover of the same name is destroyed first.
    */
-  async createDomain(name: string): Promise<{ created: boolean; domid: number }> {
-    const command = xlCreateCommand(name);
+  async createDomain(name: string, variant: DomainConfigVariant = 'normal'): Promise<{ created: boolean; domid: number }> {
+    const command = variant === 'rescue' ? xlCreateRescueCommand(name) : xlCreateCommand(name);
     const existing = await this.domainByName(name);
     if (existing && existing.state.summary !== 'crashed' && existing.state.summary !== 'shutdown') return { created: false, domid: existing.domid };
     if (existing) await this.destroyDomain(name);

@@ -11,6 +11,8 @@ interface KnownFailure {
 // The texts come from xl/libxl, LVM, e2fsprogs, xfsprogs and tar as a Debian 12
 // Xen 4.17 Dom0 prints them (../shared/xen-reference.md); the simulator prints the same.
 const KNOWN_FAILURES: readonly KnownFailure[] = [
+  // Before domain_not_found: libxl's cleanup after a failed build also says "Non-existant domain".
+  { code: 'boot_file_missing', pattern: /xc_dom_(kernel|ramdisk)_file failed/, message: 'the kernel or ramdisk the domain config names is not on the host' },
   { code: 'insufficient_host_memory', pattern: /failed to free memory for the domain|insufficient free memory/, message: 'the host has not enough free memory for the domain' },
   { code: 'volume_group_full', pattern: /insufficient free space|Insufficient free space/, message: 'the volume group has not enough free space' },
   { code: 'volume_exists', pattern: /Logical volume "[^"]+" already exists in volume group/, message: 'a logical volume of that name already exists' },

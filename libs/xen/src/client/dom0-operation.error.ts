@@ -13,6 +13,7 @@ export type Dom0FailureCode =
   | 'filesystem_mismatch'
   | 'device_busy'
   | 'image_missing'
+  | 'boot_file_missing'
   | 'domain_exists'
   | 'domain_not_found'
   | 'domain_config_invalid'

@@ -10,3 +10,4 @@ export * from './metering-reading.query';
 export * from './mount.commands';
 export * from './file.commands';
 export * from './volume-stream.commands';
+export * from './rescue-domain.commands';

@@ -67,6 +67,9 @@ describe('renderDomainConfig', () => {
     expect(() => renderDomainConfig({ ...web1, disks: [{ target: "/dev/vg0/a',b", vdev: 'xvda', access: 'w' }] })).toThrow(XenArgumentError);
     expect(() => renderDomainConfig({ ...web1, disks: [web1.disks[0], web1.disks[0]] })).toThrow(/used twice/);
     expect(() => renderDomainConfig({ ...web1, boot: { kernel: '/boot/vmlinuz', cmdline: 'root=/dev/xvda "x"' } })).toThrow(XenArgumentError);
+    // Xen would cut a PV command line past 1023 bytes without a word (the rescue system's keys travel in it).
+    expect(() => renderDomainConfig({ ...web1, boot: { kernel: '/boot/vmlinuz', cmdline: 'x'.repeat(1024) } })).toThrow(/at most 1023 bytes/);
+    expect(renderDomainConfig({ ...web1, boot: { kernel: '/boot/vmlinuz', cmdline: 'x'.repeat(1023) } })).toContain(`cmdline    = "${'x'.repeat(1023)}"`);
   });
 });
 

@@ -8,7 +8,13 @@ export interface PygrubBoot {
   readonly bootloader: 'pygrub';
 }
 
-/** Direct kernel boot; switching root disks is then `root=` in cmdline. */
+/**
+ * Xen copies a PV guest's command line into start_info.cmd_line[MAX_GUEST_CMDLINE = 1024],
+ * NUL included, and cuts anything longer without a word: carve refuses it instead.
+ */
+export const MAX_GUEST_CMDLINE_BYTES = 1023;
+
+/** Direct kernel boot (`kernel=`, `ramdisk=`, `cmdline=`, which xl prefers to the older `extra=`/`root=`); switching root disks is then `root=` in cmdline. */
 export interface KernelBoot {
   readonly kernel: string;
   readonly ramdisk?: string;

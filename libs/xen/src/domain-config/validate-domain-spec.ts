@@ -8,7 +8,7 @@ import {
   validatePositiveInteger,
   validateVdev,
 } from '../shell/argument-validators';
-import { DOMAIN_ACTIONS, DomainSpec, isPygrubBoot } from './domain-spec';
+import { DOMAIN_ACTIONS, DomainSpec, isPygrubBoot, MAX_GUEST_CMDLINE_BYTES } from './domain-spec';
 
 /** xl.cfg strings are quoted; a path that needs quoting inside a quoted disk spec is refused. */
 const CFG_PATH = /^\/[A-Za-z0-9_.+/=:@-]*$/;
@@ -41,6 +41,9 @@ export function validateDomainSpec(spec: DomainSpec): DomainSpec {
     if (spec.boot.ramdisk !== undefined) cfgPath(spec.boot.ramdisk, 'ramdisk');
     if (spec.boot.cmdline !== undefined && !CFG_CMDLINE.test(spec.boot.cmdline)) {
       throw new XenArgumentError('cmdline', 'must not contain double quotes, backslashes or control characters', spec.boot.cmdline);
+    }
+    if (spec.boot.cmdline !== undefined && Buffer.byteLength(spec.boot.cmdline, 'utf8') > MAX_GUEST_CMDLINE_BYTES) {
+      throw new XenArgumentError('cmdline', `must be at most ${MAX_GUEST_CMDLINE_BYTES} bytes (Xen cuts a longer one)`, spec.boot.cmdline.length);
     }
   }
   if (spec.disks.length === 0) throw new XenArgumentError('disks', 'at least one disk is needed to boot');

@@ -44,4 +44,15 @@ describe('parseXlListLong', () => {
     expect(parseError(parseXlListLong, '[\n    {\n        "domid": 5,\n        "config": {}\n    }\n]').lineNumber).toBe(3);
     expect(parseError(parseXlListLong, '[{"domid": 5, "config": {"c_info": {"name": 7}}}]').reason).toMatch(/name is not a string/);
   });
+
+  it('reads how a domain booted: direct kernel boot in b_info, a bootloader in "type.pv"', () => {
+    const text = JSON.stringify([
+      { domid: 9, config: { c_info: { type: 'pv', name: 'web1' }, b_info: { kernel: '/var/lib/carve/rescue/vmlinuz', ramdisk: '/var/lib/carve/rescue/initrd.img', cmdline: 'console=hvc0 ip=dhcp', 'type.pv': {} } } },
+      { domid: 10, config: { c_info: { type: 'pv', name: 'db1' }, b_info: { 'type.pv': { bootloader: 'pygrub' } } } },
+    ], null, 4);
+    expect(parseXlListLong(text).map(({ name, kernel, ramdisk, cmdline, bootloader }) => ({ name, kernel, ramdisk, cmdline, bootloader }))).toEqual([
+      { name: 'web1', kernel: '/var/lib/carve/rescue/vmlinuz', ramdisk: '/var/lib/carve/rescue/initrd.img', cmdline: 'console=hvc0 ip=dhcp', bootloader: undefined },
+      { name: 'db1', kernel: undefined, ramdisk: undefined, cmdline: undefined, bootloader: 'pygrub' },
+    ]);
+  });
 });

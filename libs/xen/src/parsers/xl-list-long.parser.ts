@@ -29,6 +29,11 @@ export interface XlDomainDetail {
   /** Online vCPU ids (libxl prints the bitmap as a list of set bits). */
   readonly availVcpus?: readonly number[];
   readonly sched?: { readonly scheduler?: string; readonly weight?: number; readonly cap?: number };
+  /** How it booted: direct kernel boot (b_info.kernel/ramdisk/cmdline) or a bootloader (b_info."type.pv".bootloader). */
+  readonly kernel?: string;
+  readonly ramdisk?: string;
+  readonly cmdline?: string;
+  readonly bootloader?: string;
   readonly disks: readonly XlDiskDetail[];
   readonly nics: readonly XlNicDetail[];
 }
@@ -102,6 +107,8 @@ export function parseXlListLong(stdout: string): XlDomainDetail[] {
     const avail = bInfo.avail_vcpus;
     const availVcpus = Array.isArray(avail) ? avail.map((v) => (typeof v === 'number' ? v : at('b_info.avail_vcpus holds a non-number'))) : undefined;
     const sched = isObject(bInfo.sched_params) ? bInfo.sched_params : undefined;
+    // libxl prints the keyed union as "type.pv"; older simulators and some tools nest it as type.pv.
+    const typed = [bInfo['type.pv'], bInfo['type.pvh'], isObject(bInfo.type) ? bInfo.type.pv : undefined].find(isObject) ?? {};
     const list = (key: string): JsonObject[] => {
       const value = config[key];
       if (value === undefined || value === null) return [];
@@ -118,6 +125,10 @@ export function parseXlListLong(stdout: string): XlDomainDetail[] {
       maxVcpus: num(bInfo, 'max_vcpus', 'b_info'),
       availVcpus,
       sched: sched && { scheduler: str(sched, 'sched', 'sched_params'), weight: num(sched, 'weight', 'sched_params'), cap: num(sched, 'cap', 'sched_params') },
+      kernel: str(bInfo, 'kernel', 'b_info') ?? str(typed, 'kernel', 'b_info.type'),
+      ramdisk: str(bInfo, 'ramdisk', 'b_info') ?? str(typed, 'ramdisk', 'b_info.type'),
+      cmdline: str(bInfo, 'cmdline', 'b_info') ?? str(typed, 'cmdline', 'b_info.type'),
+      bootloader: str(bInfo, 'bootloader', 'b_info') ?? str(typed, 'bootloader', 'b_info.type'),
       disks: list('disks').map((d) => ({
         pdevPath: str(d, 'pdev_path', 'disks[]'),
         vdev: str(d, 'vdev', 'disks[]'),
