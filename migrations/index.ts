@@ -18,6 +18,7 @@ import { IoFairness1764113000000 } from './1764113000000-IoFairness';
 import { ServerLimits1764120000000 } from './1764120000000-ServerLimits';
 import { ServerMoves1764130000000 } from './1764130000000-ServerMoves';
 import { Webhooks1764140000000 } from './1764140000000-Webhooks';
+import { HostAgent1796410667172 } from './1796410667172-HostAgent';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
@@ -25,4 +26,4 @@ import { Webhooks1764140000000 } from './1764140000000-Webhooks';
  */
 export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event, ServerMove, HostDrain];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerLimits1764120000000, ServerMoves1764130000000, Webhooks1764140000000];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerLimits1764120000000, ServerMoves1764130000000, Webhooks1764140000000, HostAgent1796410667172];

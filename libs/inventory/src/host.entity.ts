@@ -84,6 +84,13 @@ export class Host {
   @Column({ type: 'integer', name: 'server_count', default: 0 })
   serverCount: number;
 
+  /** The Dom0 agent version the last install proved over carve's key; null until one did. */
+  @Column({ type: 'varchar', length: 32, name: 'agent_version', nullable: true })
+  agentVersion: string | null;
+
+  @Column({ type: 'timestamptz', name: 'agent_installed_at', nullable: true })
+  agentInstalledAt: Date | null;
+
   @VersionColumn()
   version: number;
 

@@ -54,6 +54,11 @@ export class HostRepository {
     return rows.length > 0;
   }
 
+  /** After an agent install proved itself: one guarded statement, so it cannot undo a concurrent edit of other columns. */
+  async recordAgentInstall(id: string, agentVersion: string, installedAt: Date): Promise<void> {
+    await this.db.query(`UPDATE hosts SET agent_version = $2, agent_installed_at = $3, updated_at = now() WHERE id = $1`, [id, agentVersion, installedAt]);
+  }
+
   async insert(host: Partial<Host>): Promise<Host> {
     const repo = this.db.getRepository(Host);
     return repo.save(repo.create(host));

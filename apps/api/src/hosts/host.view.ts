@@ -22,6 +22,8 @@ export class HostView {
   @ApiProperty({ enum: HOST_STATUSES }) status: string;
   @ApiPropertyOptional({ nullable: true, type: String }) dedicatedCustomerId: string | null;
   @ApiProperty() serverCount: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The Dom0 agent version the last POST /v1/hosts/{id}/agent proved; null before any' }) agentVersion: string | null;
+  @ApiPropertyOptional({ nullable: true, type: Date }) agentInstalledAt: Date | null;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
 
