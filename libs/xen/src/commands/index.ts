@@ -11,3 +11,4 @@ export * from './mount.commands';
 export * from './file.commands';
 export * from './volume-stream.commands';
 export * from './rescue-domain.commands';
+export * from './xl-console.commands';
