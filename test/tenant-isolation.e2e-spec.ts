@@ -4,6 +4,7 @@
 // a factory in OBJECT_FACTORIES below.
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@carve/core';
+import { utils } from 'ssh2';
 import { ApiHarness, startApiHarness, TestResponse } from './support/api-harness';
 import { createCustomer, createHost, createUser, TestCustomer } from './support/fixtures';
 import { expectProblem, snapshotTables } from './support/problem-assertions';
@@ -35,6 +36,8 @@ const OBJECT_FACTORIES: Record<string, (ctx: WalkContext) => Promise<string>> = 
     (await ok(api.request('POST', `/v1/invoices/${(await invoiceOf({ api, owner })).id}/credit-notes`, { body: { reason: 'walker', lines: [{ invoiceLine: 1, amount: '0.01' }] } }))).id,
   'price-book': async ({ api }) => (await ok(api.request('POST', '/v1/price-book', { body: { ...(exampleOf({ $ref: '#/components/schemas/CreatePriceVersionDto' }) as object), effectiveFrom: new Date(Date.UTC(2040, 0, 1) + parseInt(randomUUID().slice(0, 8), 16) * 1000).toISOString() } }))).id,
   webhooks: async ({ api }) => (await ok(api.request('POST', '/v1/webhooks', { body: { url: 'https://203.0.113.10/walker', events: ['*'] } }))).id,
+  'ssh-keys': async ({ api, owner }) =>
+    (await ok(api.request('POST', `/v1/users/${owner.adminId}/ssh-keys`, { token: owner.adminToken, body: { name: 'walker', publicKey: utils.generateKeyPairSync('ed25519').public } }))).id,
 };
 
 /**

@@ -29,6 +29,7 @@ import { MovesApiModule } from './moves/moves-api.module';
 import { TokensController } from './tokens/tokens.controller';
 import { UsersController } from './users/users.controller';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
+import { SshKeysApiModule } from './ssh-keys/ssh-keys-api.module';
 
 @Module({})
 export class ApiModule {
@@ -57,6 +58,7 @@ export class ApiModule {
         InvoicesApiModule,
         ReportsApiModule,
         WebhooksApiModule,
+        SshKeysApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
       providers: [
