@@ -13,7 +13,8 @@ describe('Dom0Client rescue configs against the simulator', () => {
   let host: ClientTestHost;
   let client: Dom0Client;
   const normal = domainSpec('web1');
-  const rescue = domainSpec('web1', { type: 'pv', boot: { kernel: KERNEL, ramdisk: RAMDISK, cmdline: 'console=hvc0 ip=::::web1:eth0:dhcp carve.ssh_keys=c3NoLWVkMjU1MTkgQQ==' } });
+  const cmdline = 'console=hvc0 ip=::::web1:eth0:dhcp carve.ssh_keys=c3NoLWVkMjU1MTkgQQ==';
+  const rescue = domainSpec('web1', { type: 'pv', boot: { kernel: KERNEL, ramdisk: RAMDISK, cmdline } });
 
   beforeAll(async () => {
     host = await startClientTestHost();
@@ -34,7 +35,7 @@ describe('Dom0Client rescue configs against the simulator', () => {
   it('boots the rescue kernel with the same disks in the same order, under the same name', async () => {
     expect(await client.createDomain('web1', 'rescue')).toMatchObject({ created: true });
     const detail = await client.domainDetail('web1');
-    expect(detail).toMatchObject({ kernel: KERNEL, ramdisk: RAMDISK, cmdline: rescue.boot.cmdline, bootloader: undefined });
+    expect(detail).toMatchObject({ kernel: KERNEL, ramdisk: RAMDISK, cmdline, bootloader: undefined });
     expect(detail!.disks.map((d) => [d.pdevPath, d.vdev])).toEqual(normal.disks.map((d) => [d.target, d.vdev]));
     expect(detail!.nics.map((n) => n.mac)).toEqual([normal.vifs[0]!.mac]);
     // Asked again (a retried job step): the domain is there, nothing happens.
