@@ -7,6 +7,7 @@ import { InventoryModule } from '@carve/inventory';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { RedisModule } from '@carve/redis';
 import { AuthGuard, TenancyModule } from '@carve/tenancy';
+import { AgentInstallApiModule } from './agent-install/agent-install-api.module';
 import { AuditApiModule } from './audit/audit-api.module';
 import { BillingApiModule } from './billing/billing-api.module';
 import { CustomersController } from './customers/customers.controller';
@@ -58,6 +59,7 @@ export class ApiModule {
         InvoicesApiModule,
         ReportsApiModule,
         WebhooksApiModule,
+        AgentInstallApiModule,
         SshKeysApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
