@@ -8,9 +8,12 @@ import { auditDetails } from './audit-details';
 import { AuditEvent } from './audit-event.entity';
 import { AuditEventFilter, AuditEventRepository } from './audit-event.repository';
 
+/** Who acted: an API caller's Actor, or a user who came in without a token (an SSH key at the console gateway). */
+export type AuditActorRef = Pick<Actor, 'userId'> & { readonly tokenId?: string | null };
+
 export interface AuditRecord {
   /** Who did it; null for carve itself (the reconciler, a job). */
-  actor: Actor | null;
+  actor: AuditActorRef | null;
   /** `<capability>.<verb>`, e.g. `servers.order`, `hosts.register`. */
   action: string;
   objectType: string;

@@ -28,6 +28,17 @@ export class ServerRepository {
       .getOne();
   }
 
+  /** A live (not deleted) server by its name, which is unique per customer without case. */
+  async findByNameInScope(scope: TenantScope, name: string): Promise<Server | null> {
+    return this.db
+      .getRepository(Server)
+      .createQueryBuilder('s')
+      .where(`lower(s.name) = lower(:name) AND s.state <> 'deleted'`, { name })
+      .andWhere(tenantWhere(scope, 's.customer_id'))
+      .orderBy('s.created_at', 'ASC')
+      .getOne();
+  }
+
   /** The server row locked for the rest of the transaction: every state change and job request goes through it. */
   async lockInScope(scope: TenantScope, id: string, manager: EntityManager): Promise<Server | null> {
     return manager
