@@ -32,7 +32,9 @@ async function main(): Promise<number> {
     narrator.raw('');
     narrator.raw(
       `demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome.running.map((s) => `${s.name} ${s.state}`).join(', ')}; ` +
-        `${outcome.deleted.map((s) => `${s.name} ${s.state}`).join(', ')}${outcome.dedicated ? '' : ' (dedicated host part skipped: no free host)'}`,
+        `${outcome.deleted.map((s) => `${s.name} ${s.state}`).join(', ')}` +
+        `${outcome.moved ? `; ${outcome.moved.server.name} moved ${outcome.moved.from} -> ${outcome.moved.to}, ${outcome.moved.server.state}` : ''}` +
+        `${outcome.dedicated ? '' : ' (dedicated host part skipped: no free host)'}`,
     );
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 /**
  * `npm start`: runs carve on this machine. Starts an embedded PostgreSQL and a redis-server
- * when DATABASE_URL / REDIS_URL are unset, simulated Dom0 hosts (CARVE_SIM_HOSTS, default 2),
+ * when DATABASE_URL / REDIS_URL are unset, simulated Dom0 hosts (CARVE_SIM_HOSTS, default 3),
  * then the API and the worker. State lives in CARVE_DATA_DIR (default ./.data).
  */
 import 'reflect-metadata';

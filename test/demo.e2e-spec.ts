@@ -1,5 +1,5 @@
 // `npm run demo` as an operator runs it: against carve started by `npm start` (the launcher, in a
-// child process, on this machine's PostgreSQL and Redis, with two simulated Dom0 hosts).
+// child process, on this machine's PostgreSQL and Redis, with its default three simulated Dom0 hosts).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,8 @@ import { clearRedisPrefix, createTestDatabase, TEST_REDIS_URL, TestDatabase, uni
 import { ephemeralPort } from '../scripts/launcher/ports';
 import { launcherEnv, LauncherProcess } from './launcher/launcher-process';
 
-jest.setTimeout(150_000);
+// The noisy neighbour chapter waits for a quiet minute and a contended one (the IO report's resolution).
+jest.setTimeout(420_000);
 
 const REPO_ROOT = resolve(__dirname, '..');
 
@@ -52,7 +53,7 @@ beforeAll(async () => {
   prefix = uniqueName('carvedemo');
   const port = await ephemeralPort();
   launcher = new LauncherProcess(
-    launcherEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, CARVE_SIM_HOSTS: '2', METERING_INTERVAL_SECONDS: '10' }),
+    launcherEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, METERING_INTERVAL_SECONDS: '10' }),
   );
   await launcher.waitFor(/carve is running/);
   token = (await launcher.waitFor(/export TOKEN=(carve_\S+)/))[1]!;
@@ -92,6 +93,19 @@ it('tells the whole story through the API, then carve shows the deleted server d
     /db: active root from the next boot: standby; pendingReboot: true/,
     /db: rebooted onto standby; pendingReboot: false, state running/,
     /scratch: deleted/,
+    /Initech \S+ ordered etl: 512 MiB .* on (sim-\d)/,
+    /\[etl\] server\.create succeeded/,
+    /stages a noisy neighbour on (sim-\d): etl turns io-heavy among \w/,
+    /etl \(domain \S+\) now runs an io-heavy workload/,
+    /offenders, ranked by the disk time.*\n.*\n.*\n\s+1\s+etl\s+Initech \S+\s+\d+%/,
+    /contention windows:\n\s+\d{2}:\d{2}-\d{2}:\d{2} disks-busy.*etl took \d+% of the disk time; suffered: \w+ [\d.]+x its [\d.]+ ms per request \(latency/,
+    /what to do about etl:\n\s+move to sim-\d: room/,
+    /Xen has no native per-domain disk IO limit/,
+    /open (\S+io-impact-sim-\d\.svg)/,
+    /move \S+: etl from (sim-\d) to (sim-\d) \(placement's choice\)/,
+    /\[etl\] \.\.\. copy etl-\S+-root: \d+ of 1024 MiB copied \(\d+%\), [\d.]+ MB\/s/,
+    /\[etl\] server\.move succeeded/,
+    /etl now runs on (sim-\d) \(state running\)/,
     /prices \d{4}-\d{2} and sets each customer's tax/,
     /db \(domain \S+\) now runs an io-heavy workload/,
     /done in [\d.]+ s: [\d,]+ spans written/,
@@ -106,7 +120,7 @@ it('tells the whole story through the API, then carve shows the deleted server d
     /all hosts: revenue [\d.]+, cost [\d.]+, margin [\d.-]+/,
     /created \(UTC\)\s+customer\s+server\s+type\s+status\s+steps\s+duration/,
     /size \/ allocated \/ free/,
-    /demo finished in [\d.]+ s: web running, db running, app running; scratch deleted\n/,
+    /demo finished in [\d.]+ s: web running, db running, app running; scratch deleted; etl moved (sim-\d) -> (sim-\d), running\n/,
   ];
   let from = 0;
   for (const milestone of milestones) {
@@ -115,6 +129,9 @@ it('tells the whole story through the API, then carve shows the deleted server d
     from += match.index + match[0].length;
   }
   for (const name of ['web', 'db', 'scratch', 'app']) expect(out).toMatch(new RegExp(`\\[${name}\\] server\\.create succeeded: 15/15 steps`));
+  // One disk: fewer steps.
+  expect(out).toMatch(/\[etl\] server\.create succeeded: 8\/8 steps/);
+  expect(out).toMatch(/\[etl\] server\.move succeeded: 13\/13 steps/);
   for (const type of ['server.create', 'server.resize-memory', 'server.switch-root', 'server.reboot', 'server.delete']) {
     expect(out).toMatch(new RegExp(`${type.replace('.', '\\.')}\\s+succeeded\\s+\\d+/\\d+\\s+[\\d.]+ s`));
   }
@@ -133,16 +150,26 @@ it('tells the whole story through the API, then carve shows the deleted server d
   expect(ticks(svgs[1]!)).toEqual(ticks(svgs[0]!));
   expect(ticks(svgs[2]!)).toEqual(ticks(svgs[0]!));
 
-  type Server = { name: string; state: string; memoryMiB: number; pendingReboot: boolean; disks: { label: string; activeRoot: boolean }[] };
+  // The noisy neighbour: ranked first on the host it was placed on, moved to another, and running there.
+  const placedOn = /stages a noisy neighbour on (sim-\d)/.exec(out)![1]!;
+  const [, movedFrom, movedTo] = /move \S+: etl from (sim-\d) to (sim-\d)/.exec(out)!;
+  expect(movedFrom).toBe(placedOn);
+  expect(movedTo).not.toBe(placedOn);
+  expect(out).toContain(`etl now runs on ${movedTo} (state running)`);
+  expect(readFileSync(/open (\S+io-impact-sim-\d\.svg)/.exec(out)![1]!, 'utf8')).toMatch(/^<svg[\s\S]*etl[\s\S]*contention/);
+  const hosts = (await getJson<{ items: { id: string; name: string }[] }>(`${apiUrl}/v1/hosts`, token)).items;
+
+  type Server = { name: string; hostId: string; state: string; memoryMiB: number; pendingReboot: boolean; disks: { label: string; activeRoot: boolean }[] };
   const listed = (await getJson<{ items: Server[] }>(`${apiUrl}/v1/servers?limit=100`, token)).items;
   const byName = Object.fromEntries(listed.map((s) => [s.name, s]));
-  expect(Object.keys(byName).sort()).toEqual(['app', 'db', 'web']);
-  for (const name of ['web', 'db', 'app']) expect(byName[name]).toMatchObject({ state: 'running', pendingReboot: false });
+  expect(Object.keys(byName).sort()).toEqual(['app', 'db', 'etl', 'web']);
+  for (const name of ['web', 'db', 'app', 'etl']) expect(byName[name]).toMatchObject({ state: 'running', pendingReboot: false });
   expect(byName.web!.memoryMiB).toBe(2048);
   expect(byName.db!.disks.find((d) => d.activeRoot)?.label).toBe('standby');
+  expect(hosts.find((h) => h.id === byName.etl!.hostId)?.name).toBe(movedTo);
 
   const jobs = (await getJson<{ items: { type: string; status: string; serverId: string }[] }>(`${apiUrl}/v1/jobs?limit=100`, token)).items;
-  expect(jobs.map((j) => j.status)).toEqual(Array(8).fill('succeeded'));
+  expect(jobs.map((j) => j.status)).toEqual(Array(10).fill('succeeded'));
   // Lists leave deleted servers out; the delete job names it.
   const deletion = jobs.find((j) => j.type === 'server.delete')!;
   expect(await getJson<Server>(`${apiUrl}/v1/servers/${deletion.serverId}`, token)).toMatchObject({ name: 'scratch', state: 'deleted' });

@@ -115,3 +115,56 @@ export interface ResizeAccepted {
 }
 
 export const FINISHED_JOB_STATUSES: readonly JobView['status'][] = ['succeeded', 'failed', 'cancelled'];
+
+export interface MoveView {
+  id: string;
+  serverId: string;
+  sourceHostId: string;
+  targetHostId: string;
+  status: string;
+  volumes: { volumeName: string; bytes: number; seconds?: number }[];
+}
+
+export interface MoveAccepted {
+  move: MoveView;
+  job: JobView;
+}
+
+interface NamedServer {
+  serverId: string;
+  serverName: string | null;
+  customerName: string | null;
+}
+
+/** The parts of GET /v1/hosts/:id/io-impact the demo prints. */
+export interface IoImpactReport {
+  hostName: string;
+  from: string;
+  to: string;
+  stepSeconds: number;
+  host: { busyPercent: { avg: number | null; p95: number | null }; contendedSeconds: number };
+  servers: (NamedServer & { requests: number; baselineMsPerRequest: number | null; msPerRequest: { avg: number | null } })[];
+  contentionWindows: {
+    from: string;
+    to: string;
+    reasons: string[];
+    peakBusyPercent: number | null;
+    hostIops: number;
+    harmful: boolean;
+    consumers: (NamedServer & { shareOfDiskTime: number })[];
+    victims: (NamedServer & { reasons: string[]; msPerRequest: number | null; baselineMsPerRequest: number | null; latencyFactor: number | null })[];
+  }[];
+  offenders: (NamedServer & {
+    rank: number;
+    shareOfDiskTime: number;
+    harmfulWindows: number;
+    contendedIopsP95: number;
+    victims: NamedServer[];
+    recommendation: {
+      candidateHosts: { hostName: string; suitable: boolean; shortOf: string[]; free: { memoryMiB: number; diskGiB: number; vcpus: number }; io: { fits: boolean | 'unknown'; projectedBusyPercent: number | null } }[];
+      dedicatedHost: { recommended: boolean; reason: string };
+      limits: { diskIo: { statement: string }; cpu: { command: string }; network: { setting: string } };
+    };
+  })[];
+  noDiskIoLimit: string;
+}

@@ -7,6 +7,8 @@ import { createCustomer, dedicateHost, ensureImage, findFreeHost, setCeiling, sh
 import { deleteServer, growMemoryLive, switchRootThenReboot } from './server-actions';
 import { followCreates, orderServer, type OrderedServer } from './server-orders';
 import { ensurePrices, invoiceMonth, previousMonth, printMargin, setMonthlyPrice, setTaxRate } from './billing-tour';
+import { noisyNeighbour } from './noisy-neighbour';
+import type { MovedServer } from './move-tour';
 import { historyDays, seedHistory, stageWorkload } from './usage-history';
 import { printHostCpu, printPoolTransfer, printServerUsage, saveGraphs } from './usage-tour';
 
@@ -15,12 +17,16 @@ export interface DemoOutcome {
   deleted: ServerView[];
   /** False when no host was free to dedicate, so customer B's part was skipped. */
   dedicated: boolean;
+  /** The noisy neighbour moved off its host; undefined when the hosts are not local simulators. */
+  moved?: MovedServer;
 }
 
 /**
  * The story, told through the public API: an operator sets up two customers, one buys a
  * shared pool, the other gets a whole host; they order servers with several filesystems
- * and change them; every change is a job followed live; the queue and pools close it.
+ * and change them; every change is a job followed live; a third customer's server turns
+ * into a noisy neighbour, is found in the IO impact report and moved to another host; the
+ * queue and pools close it.
  */
 export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   const n = ctx.narrator;
@@ -81,6 +87,10 @@ export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   n.step(acme.name, 'deletes scratch');
   const scratch = await deleteServer(ctx, acme, byName('scratch'));
 
+  // Before db turns io-heavy for the metering chapter, so the noisy neighbour is the only one.
+  const noisy = await noisyNeighbour(ctx, image.id, hostNames);
+  if (!noisy) n.detail('the hosts are not local simulators: no noisy neighbour staged, nothing moved');
+
   const running = [web, db, ...created.filter((s) => s.customerId === globex.id)];
   const month = previousMonth();
   await priceTheMonth(ctx, month, { acme, globex, globexPoolId, dedicatedHost: freeHost?.name });
@@ -93,7 +103,7 @@ export async function runDemoStory(ctx: DemoContext): Promise<DemoOutcome> {
   n.step('Operator', 'the pools');
   await printPools(ctx, [acme, globex], poolIds);
 
-  return { running, deleted: [scratch], dedicated: freeHost !== undefined };
+  return { running, deleted: [scratch], dedicated: freeHost !== undefined, moved: noisy?.move };
 }
 
 interface BillingCast {

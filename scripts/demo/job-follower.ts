@@ -10,6 +10,8 @@ export class JobFailedError extends Error {
 }
 
 const LONG_POLL_SECONDS = 20;
+/** A running step's notes (a copy's progress changes every second) are shown at most this often. */
+const PROGRESS_EVERY_MS = 4000;
 
 function describeStep(step: JobStep): string {
   const seconds = step.startedAt && step.finishedAt ? ` (${((Date.parse(step.finishedAt) - Date.parse(step.startedAt)) / 1000).toFixed(2)} s)` : '';
@@ -21,14 +23,20 @@ function describeStep(step: JobStep): string {
 
 /**
  * Follows a job by long polling GET /v1/jobs/:id?afterVersion=N and prints each step once,
- * when it finishes. Resolves with the finished job; throws JobFailedError unless it succeeded.
+ * when it finishes (with `progress`, also each new note of a running step, such as a copy's
+ * bytes and rate). Resolves with the finished job; throws JobFailedError unless it succeeded.
  */
-export async function followJob(api: CarveApi, job: JobView, label: string, narrator: Narrator): Promise<JobView> {
+export async function followJob(api: CarveApi, job: JobView, label: string, narrator: Narrator, options: { progress?: boolean } = {}): Promise<JobView> {
   const printed = new Set<string>();
+  const shown = new Map<string, number>();
   let current = job;
   for (;;) {
     current.steps.forEach((step, index) => {
       const key = `${index}:${step.name}`;
+      if (options.progress && step.status === 'running' && step.note && Date.now() - (shown.get(key) ?? 0) >= PROGRESS_EVERY_MS) {
+        shown.set(key, Date.now());
+        narrator.detail(`[${label}] ... ${step.name}: ${step.note}`);
+      }
       if (printed.has(key) || !['succeeded', 'skipped', 'failed'].includes(step.status)) return;
       printed.add(key);
       narrator.detail(`[${label}] ${describeStep(step)}`);

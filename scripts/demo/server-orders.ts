@@ -22,6 +22,8 @@ export interface ServerPlan {
   maxMemoryMiB: number;
   vcpus: number;
   maxVcpus: number;
+  /** DEMO_DISKS when left out. */
+  disks?: readonly { label: string; sizeGiB: number; filesystem: string; role: string; inodes?: number }[];
 }
 
 export interface OrderedServer {
@@ -46,7 +48,7 @@ export async function orderServer(ctx: DemoContext, plan: ServerPlan, imageId: s
     vcpus: plan.vcpus,
     maxVcpus: plan.maxVcpus,
     sshKeys: [DEMO_SSH_KEY],
-    disks: DEMO_DISKS,
+    disks: plan.disks ?? DEMO_DISKS,
   };
   const accepted = await plan.customer.api.post<Accepted>('/v1/servers', body, ctx.key(`order-${plan.customer.id}-${plan.name}`));
   const s = accepted.server;

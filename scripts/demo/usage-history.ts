@@ -53,7 +53,7 @@ export async function stageWorkload(ctx: DemoContext, server: ServerView & { dom
   } finally {
     await pool.close();
   }
-  ctx.narrator.detail(`${host.name}: ${server.name} (domain ${server.domainName}) now runs an ${profile} workload; the collector reads it every interval`);
+  ctx.narrator.detail(`${host.name}: ${server.name} (domain ${server.domainName}) now runs ${/^[aeiou]/.test(profile) ? 'an' : 'a'} ${profile} workload; the collector reads it every interval`);
   return true;
 }
 

@@ -2,10 +2,13 @@ import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type CarveConfig } from '@carve/config';
 import { LaunchError } from './launch-error';
 
+/** Simulated hosts when CARVE_SIM_HOSTS is unset: the demo dedicates one to a customer and moves a noisy server between the other two. */
+export const DEFAULT_SIM_HOSTS = 3;
+
 export interface LauncherOptions {
   /** Where embedded services, simulated hosts, keys and credentials live (CARVE_DATA_DIR, default ./.data). */
   dataDir: string;
-  /** Simulated Dom0 hosts to start and register (CARVE_SIM_HOSTS, default 2; 0 for production). */
+  /** Simulated Dom0 hosts to start and register (CARVE_SIM_HOSTS, default 3: the demo dedicates one to a customer and moves a server between the two shared ones; 0 for production). */
   simHosts: number;
   /** DATABASE_URL as given; undefined means "start an embedded PostgreSQL". */
   databaseUrl?: string;
@@ -34,7 +37,7 @@ export function readLauncherOptions(env: Record<string, string | undefined>): La
     if (error instanceof ConfigError) throw new LaunchError(error.message, 'Fix or unset the variables named above, then run npm start again.');
     throw error;
   }
-  const simRaw = blankToUndefined(env.CARVE_SIM_HOSTS) ?? '2';
+  const simRaw = blankToUndefined(env.CARVE_SIM_HOSTS) ?? String(DEFAULT_SIM_HOSTS);
   if (!/^\d{1,2}$/.test(simRaw)) {
     throw new LaunchError(`CARVE_SIM_HOSTS is "${simRaw}"`, 'Set CARVE_SIM_HOSTS to a whole number from 0 to 99 (0 starts no simulated hosts).');
   }
