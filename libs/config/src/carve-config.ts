@@ -5,6 +5,10 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] a
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** API tokens look like `carve_<8 prefix chars>_<32 secret chars>`; see libs/tenancy. */
+/** A path xl.cfg can hold inside quotes (the rule libs/xen applies to config paths). */
+const RESCUE_PATH = /^\/[A-Za-z0-9_.+/=:@-]*$/;
+const RESCUE_PATH_FORM = 'an absolute path of letters, digits and _ . + / = : @ -';
+
 export const API_TOKEN_PATTERN = /^carve_[a-z0-9]{8}_[A-Za-z0-9]{32}$/;
 
 /**
@@ -75,6 +79,10 @@ export class CarveConfig {
   readonly webhookDeliveriesAtOnce: number;
   /** Seconds between checks of every host for a server dominating its disk contention (host.io.dominated); 0 turns them off. */
   readonly ioDominanceIntervalSeconds: number;
+  /** Rescue mode: the operator's rescue kernel and initramfs, at the same path on every host, and the arguments its initramfs needs. */
+  readonly rescueKernelPath: string;
+  readonly rescueRamdiskPath: string;
+  readonly rescueCmdline: string;
 
   constructor(values: Omit<CarveConfig, never>) {
     Object.assign(this, values);
@@ -130,6 +138,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookPollMs: read.integer('WEBHOOK_POLL_MS', 2000, 0, 60_000),
     webhookDeliveriesAtOnce: read.integer('WEBHOOK_DELIVERIES_AT_ONCE', 8, 1, 256),
     ioDominanceIntervalSeconds: read.integer('IO_DOMINANCE_INTERVAL_SECONDS', 300, 0, 86_400),
+    rescueKernelPath: read.matching('CARVE_RESCUE_KERNEL', RESCUE_PATH, RESCUE_PATH_FORM) ?? '/var/lib/carve/rescue/vmlinuz',
+    rescueRamdiskPath: read.matching('CARVE_RESCUE_RAMDISK', RESCUE_PATH, RESCUE_PATH_FORM) ?? '/var/lib/carve/rescue/initrd.img',
+    // Goes inside double quotes in xl.cfg and into a 1023-byte PV command line with the keys.
+    rescueCmdline: read.matching('CARVE_RESCUE_CMDLINE', /^[A-Za-z0-9 _.,:=/+@-]{0,200}$/, 'at most 200 of letters, digits, spaces and _ . , : = / + @ -') ?? 'boot=live console=hvc0',
     meteringRetention: {
       rawHours: read.integer('METERING_RAW_RETENTION_HOURS', 48, 1, 24 * 90),
       fiveMinuteDays: read.integer('METERING_5M_RETENTION_DAYS', 35, 1, 3650),

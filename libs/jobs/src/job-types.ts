@@ -17,6 +17,8 @@ export enum JobType {
   SetServerLimits = 'server.set-limits',
   MoveServer = 'server.move',
   MoveCleanup = 'server.move-cleanup',
+  EnterRescue = 'server.rescue',
+  ExitRescue = 'server.rescue-exit',
 }
 
 export interface JobParams {
@@ -45,6 +47,9 @@ export interface JobParams {
   [JobType.MoveServer]: { moveId: string };
   /** Removes what a failed move left on its target once the target answers again. */
   [JobType.MoveCleanup]: { moveId: string };
+  /** previousState: what a failed or cancelled rescue returns the server to (a running one is booted normally again). */
+  [JobType.EnterRescue]: { previousState: 'running' | 'stopped'; timeoutSeconds: number };
+  [JobType.ExitRescue]: { timeoutSeconds: number };
 }
 
 export const JOB_TYPES = Object.values(JobType);

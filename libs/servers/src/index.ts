@@ -13,3 +13,6 @@ export * from './server.view';
 export * from './servers.module';
 export * from './handlers';
 export * from './metered-servers';
+export * from './rescue/rescue-boot';
+export * from './rescue/rescue-image.settings';
+export * from './rescue/server-rescue.service';

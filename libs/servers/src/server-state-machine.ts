@@ -11,6 +11,9 @@ export const SERVER_ACTIONS = [
   'remove-disk',
   'switch-root',
   'set-limits',
+  'rescue',
+  'rescue-exit',
+  'console',
   'delete',
 ] as const;
 export type ServerAction = (typeof SERVER_ACTIONS)[number];
@@ -21,14 +24,19 @@ const CHANGES: ServerAction[] = ['resize', 'grow-disk', 'add-disk', 'remove-disk
  * Which actions each state allows (README: "Server states"). A request is checked against
  * the state when it is made; its job then waits its turn in the server's lane.
  * - pending: the order is queued; provisioning: being built. Both can be deleted (the delete runs after the build).
+ * - entering_rescue, rescue, leaving_rescue: the rescue system boots with the server's disks (README: "Rescue mode").
  * - failed: only delete (what was built has been undone).
  * - deleting, deleted: nothing.
  */
 export const ALLOWED_ACTIONS: Record<ServerState, readonly ServerAction[]> = {
   pending: ['delete'],
   provisioning: ['delete'],
-  running: ['stop', 'reboot', ...CHANGES, 'delete'],
-  stopped: ['start', ...CHANGES, 'delete'],
+  running: ['stop', 'reboot', ...CHANGES, 'rescue', 'console', 'delete'],
+  stopped: ['start', ...CHANGES, 'rescue', 'delete'],
+  // The domain is being swapped for the rescue system (or back); a delete waits for the job.
+  entering_rescue: ['delete'],
+  rescue: ['rescue-exit', 'console', 'delete'],
+  leaving_rescue: ['delete'],
   failed: ['delete'],
   deleting: [],
   deleted: [],

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const SERVER_STATES = ['pending', 'provisioning', 'running', 'stopped', 'failed', 'deleting', 'deleted'] as const;
+export const SERVER_STATES = ['pending', 'provisioning', 'running', 'stopped', 'entering_rescue', 'rescue', 'leaving_rescue', 'failed', 'deleting', 'deleted'] as const;
 export type ServerState = (typeof SERVER_STATES)[number];
 
 /** A customer's DomU. `domainName` is its name on the Dom0, unique per host. */

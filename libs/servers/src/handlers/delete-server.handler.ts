@@ -28,6 +28,11 @@ export class DeleteServerHandler implements JobHandler<JobType.DeleteServer> {
       const { removed } = await ctx.dom0.removeDomainConfig(server.domainName);
       report.note(removed ? `removed /etc/xen/${server.domainName}.cfg` : 'no config');
     });
+    // A server deleted in rescue (or after a rescue that could not clean up) has the rescue system's config too.
+    await ctx.step('remove rescue config', async (report) => {
+      const { removed } = await ctx.dom0.removeDomainConfig(server.domainName, 'rescue');
+      report.note(removed ? `removed /etc/xen/${server.domainName}.rescue.cfg` : 'no rescue config');
+    });
     await ctx.step('release and mark deleted', async (report) => {
       const note = await this.support.locked(ctx, async (manager, current) => {
         if (current.server.state === 'deleted') return 'server already deleted';

@@ -15,3 +15,5 @@ export * from './start-server.handler';
 export * from './stop-server.handler';
 export * from './switch-root.handler';
 export * from './set-limits.handler';
+export * from './enter-rescue.handler';
+export * from './exit-rescue.handler';

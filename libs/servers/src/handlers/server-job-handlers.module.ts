@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { JobsModule, registerJobHandlers } from '@carve/jobs';
+import { TenancyModule } from '@carve/tenancy';
 import { ServersModule } from '../servers.module';
 import { AddDiskHandler } from './add-disk.handler';
 import { CreateServerHandler } from './create-server.handler';
 import { DeleteServerHandler } from './delete-server.handler';
+import { EnterRescueHandler } from './enter-rescue.handler';
+import { ExitRescueHandler } from './exit-rescue.handler';
 import { GrowDiskHandler } from './grow-disk.handler';
 import { RebootServerHandler } from './reboot-server.handler';
 import { RemoveDiskHandler } from './remove-disk.handler';
@@ -29,6 +32,8 @@ export const SERVER_JOB_HANDLERS = [
   RemoveDiskHandler,
   SwitchRootHandler,
   SetLimitsHandler,
+  EnterRescueHandler,
+  ExitRescueHandler,
   DeleteServerHandler,
 ] as const;
 
@@ -39,7 +44,7 @@ export const SERVER_JOB_HANDLERS = [
  * Needs the app's DataSource (TypeORM root module) and Clock (CoreModule).
  */
 @Module({
-  imports: [ServersModule, JobsModule],
+  imports: [ServersModule, JobsModule, TenancyModule],
   providers: [
     ServerJobSupport,
     FailedActionUndo,
