@@ -6,3 +6,4 @@ export * from './parsers';
 export * from './shell';
 export * from './ssh';
 export * from './client';
+export * from './agent';

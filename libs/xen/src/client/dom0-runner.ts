@@ -2,6 +2,7 @@ import { Dom0Command, Dom0Query } from '../commands/dom0-command';
 import type { Dom0Executor, ExecResult } from '../ssh/dom0-executor';
 import type { Dom0Target } from '../ssh/dom0-target';
 import { failureFor } from './dom0-failure.mapper';
+import { Dom0OperationError, isDom0FailureCode } from './dom0-operation.error';
 
 /**
  * Runs commands on one Dom0 for the client: transport errors pass through as
@@ -27,6 +28,9 @@ export class Dom0Runner {
   /** Throws the typed failure unless the exit code is one of `okExitCodes` (default 0). */
   async run(command: Dom0Command, options: { okExitCodes?: readonly number[]; timeoutMs?: number } = {}): Promise<ExecResult> {
     const result = await this.exec(command, options.timeoutMs ?? this.timeoutMs);
+    if (result.failure !== undefined && isDom0FailureCode(result.failure.code)) {
+      throw new Dom0OperationError(result.failure.code, this.hostId, command.description, result.failure.message, { exitCode: result.exitCode, stderr: result.stderr });
+    }
     if (!(options.okExitCodes ?? [0]).includes(result.exitCode)) {
       throw failureFor(this.hostId, command.description, result.exitCode, result.stderr, result.stdout);
     }

@@ -21,12 +21,15 @@ export interface InstallImageOptions {
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-function validateOptions(options: InstallImageOptions): void {
+/** Checks every field, JSON-typed input included (the agent receives these as request args). */
+export function validateInstallImageOptions(options: InstallImageOptions): void {
+  if (typeof options.fstab !== 'string') throw new XenArgumentError('fstab', 'must be a string', options.fstab);
+  if (!Array.isArray(options.authorizedKeys)) throw new XenArgumentError('authorizedKeys', 'must be a list of public key lines', options.authorizedKeys);
   validateAbsolutePath(options.rootDevice, 'rootDevice');
   validateAbsolutePath(options.imageArchive, 'imageArchive');
-  if (!HOSTNAME.test(options.hostname)) throw new XenArgumentError('hostname', 'must be an RFC 1123 host name', options.hostname);
+  if (typeof options.hostname !== 'string' || !HOSTNAME.test(options.hostname)) throw new XenArgumentError('hostname', 'must be an RFC 1123 host name', options.hostname);
   options.authorizedKeys.forEach((key, i) => {
-    if (!/^\S+ \S+( [^\n\r]*)?$/.test(key)) throw new XenArgumentError(`authorizedKeys[${i}]`, 'must be one OpenSSH public key line', key);
+    if (typeof key !== 'string' || !/^\S+ \S+( [^\n\r]*)?$/.test(key)) throw new XenArgumentError(`authorizedKeys[${i}]`, 'must be one OpenSSH public key line', key);
   });
 }
 
@@ -38,7 +41,7 @@ function validateOptions(options: InstallImageOptions): void {
  * mount a filesystem a running guest has mounted.
  */
 export async function installImage(runner: Dom0Runner, mountRoot: string, options: InstallImageOptions, usedBy: (device: string) => Promise<string | undefined>): Promise<void> {
-  validateOptions(options);
+  validateInstallImageOptions(options);
   const operation = `install ${options.imageArchive} on ${options.rootDevice}`;
   const domain = await usedBy(options.rootDevice);
   if (domain !== undefined) throw new Dom0OperationError('device_busy', runner.hostId, operation, `domain ${domain} has ${options.rootDevice} attached`);

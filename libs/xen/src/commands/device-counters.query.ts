@@ -2,7 +2,7 @@ import { DeviceCounters, parseDeviceCounters } from '../parsers/device-counters.
 import { validateNonNegativeInteger, validateVdev, Vdev, vdevNumber } from '../shell/argument-validators';
 import { XenArgumentError } from '../errors/xen-argument.error';
 import { buildCommand } from './build-command';
-import { Dom0Query } from './dom0-command';
+import { Dom0Query, queryAsVerb } from './dom0-command';
 
 export interface VbdRef {
   readonly domid: number;
@@ -29,5 +29,5 @@ export function deviceCountersQuery(vbds: readonly VbdRef[], vifs: readonly VifR
     }),
     ...vifs.map((v, i) => `/sys/class/net/vif${validateNonNegativeInteger(v.domid, `vifs[${i}].domid`)}.${validateNonNegativeInteger(v.devid, `vifs[${i}].devid`)}/statistics`),
   ];
-  return { command: buildCommand(['grep', '-r', '.', ...dirs], 'read VBD and vif counters'), parse: parseDeviceCounters };
+  return queryAsVerb('device-counters.read', { vbds: vbds.map((v) => ({ ...v })), vifs: vifs.map((v) => ({ ...v })) }, { command: buildCommand(['grep', '-r', '.', ...dirs], 'read VBD and vif counters'), parse: parseDeviceCounters });
 }

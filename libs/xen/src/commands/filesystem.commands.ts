@@ -1,7 +1,7 @@
 import { XenArgumentError } from '../errors/xen-argument.error';
 import { validateAbsolutePath, validatePositiveInteger } from '../shell/argument-validators';
 import { buildCommand } from './build-command';
-import { Dom0Command } from './dom0-command';
+import { asVerb, Dom0Command } from './dom0-command';
 
 export type FilesystemType = 'ext3' | 'ext4' | 'xfs' | 'btrfs' | 'swap';
 export const FILESYSTEM_TYPES: readonly FilesystemType[] = ['ext3', 'ext4', 'xfs', 'btrfs', 'swap'];
@@ -16,6 +16,10 @@ export interface MakeFilesystemOptions {
 }
 
 export function makeFilesystemCommand(options: MakeFilesystemOptions): Dom0Command {
+  return asVerb('fs.make', { ...options }, makeFilesystemArgv(options));
+}
+
+function makeFilesystemArgv(options: MakeFilesystemOptions): Dom0Command {
   const device = validateAbsolutePath(options.device, 'device');
   const description = `make ${options.type} on ${device}`;
   if (options.type === 'ext3' || options.type === 'ext4') {
@@ -74,5 +78,5 @@ export function checkFilesystemCommand(device: string): Dom0Command {
  */
 export function filesystemTypeCommand(device: string): Dom0Command {
   const dev = validateAbsolutePath(device, 'device');
-  return buildCommand(['blkid', '-o', 'value', '-s', 'TYPE', dev], `read the filesystem type on ${dev}`);
+  return asVerb('fs.type', { device }, buildCommand(['blkid', '-o', 'value', '-s', 'TYPE', dev], `read the filesystem type on ${dev}`));
 }

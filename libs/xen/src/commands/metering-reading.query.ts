@@ -1,7 +1,7 @@
 import { METERING_MARKERS, MeteringReading, parseMeteringReading } from '../parsers/metering-reading.parser';
 import { shellJoin } from '../shell/shell-quote';
 import { validateVgName } from '../shell/argument-validators';
-import { Dom0Query } from './dom0-command';
+import { Dom0Query, queryAsVerb } from './dom0-command';
 
 /**
  * Everything the metering collector reads from a host, in ONE exec round trip:
@@ -35,8 +35,9 @@ export function meteringReadingQuery(volumeGroup: string): Dom0Query<MeteringRea
     'grep -H . /sys/class/net/vif*/statistics/rx_bytes /sys/class/net/vif*/statistics/tx_bytes',
     echo(end),
   ];
-  return {
+  // The agent's metering.read runs these steps itself, without a shell (libs/xen/src/agent/procedures.ts); the line is what it amounts to.
+  return queryAsVerb('metering.read', { volumeGroup }, {
     command: { line: steps.join('; '), description: `read metering counters (domains, xentop, ${vg} volumes and disks, vifs)` },
     parse: (stdout) => parseMeteringReading(stdout, vg),
-  };
+  });
 }

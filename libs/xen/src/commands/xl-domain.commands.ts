@@ -9,43 +9,45 @@ import {
   Vdev,
 } from '../shell/argument-validators';
 import { buildCommand } from './build-command';
-import { Dom0Command } from './dom0-command';
-import { domainConfigPath } from './write-file.commands';
+import { asVerb, Dom0Command } from './dom0-command';
+import { xlCreateRescueCommand, type DomainConfigVariant } from './rescue-domain.commands';
+import { domainConfigPath, variantOf } from './write-file.commands';
 
 /** A domain by name, or by domid. */
 export type DomainRef = string | number;
 
-export function xlCreateCommand(name: string): Dom0Command {
+export function xlCreateCommand(name: string, variant: DomainConfigVariant = 'normal'): Dom0Command {
+  if (variantOf(variant) === 'rescue') return asVerb('xl.create', { name, variant }, xlCreateRescueCommand(name));
   const path = domainConfigPath(validateDomainName(name, 'name'));
-  return buildCommand(['xl', 'create', path], `start domain ${name} from ${path}`);
+  return asVerb('xl.create', { name, variant }, buildCommand(['xl', 'create', path], `start domain ${name} from ${path}`));
 }
 
 /** `-w` waits for the guest to finish shutting down; the caller applies a timeout, then `xl destroy`. */
 export function xlShutdownCommand(domain: DomainRef): Dom0Command {
   const ref = validateDomainRef(domain);
-  return buildCommand(['xl', 'shutdown', '-w', ref], `shut down domain ${ref} and wait`);
+  return asVerb('xl.shutdown', { domain }, buildCommand(['xl', 'shutdown', '-w', ref], `shut down domain ${ref} and wait`));
 }
 
 export function xlDestroyCommand(domain: DomainRef): Dom0Command {
   const ref = validateDomainRef(domain);
-  return buildCommand(['xl', 'destroy', ref], `destroy domain ${ref}`);
+  return asVerb('xl.destroy', { domain }, buildCommand(['xl', 'destroy', ref], `destroy domain ${ref}`));
 }
 
 export function xlRebootCommand(domain: DomainRef): Dom0Command {
   const ref = validateDomainRef(domain);
-  return buildCommand(['xl', 'reboot', ref], `reboot domain ${ref}`);
+  return asVerb('xl.reboot', { domain }, buildCommand(['xl', 'reboot', ref], `reboot domain ${ref}`));
 }
 
 export function xlMemSetCommand(domain: DomainRef, memoryMiB: number): Dom0Command {
   const ref = validateDomainRef(domain);
   const mib = validatePositiveInteger(memoryMiB, 'memoryMiB');
-  return buildCommand(['xl', 'mem-set', ref, `${mib}m`], `set memory of domain ${ref} to ${mib} MiB`);
+  return asVerb('xl.mem-set', { domain, memoryMiB }, buildCommand(['xl', 'mem-set', ref, `${mib}m`], `set memory of domain ${ref} to ${mib} MiB`));
 }
 
 export function xlVcpuSetCommand(domain: DomainRef, vcpus: number): Dom0Command {
   const ref = validateDomainRef(domain);
   const count = validatePositiveInteger(vcpus, 'vcpus', 512);
-  return buildCommand(['xl', 'vcpu-set', ref, String(count)], `set online vCPUs of domain ${ref} to ${count}`);
+  return asVerb('xl.vcpu-set', { domain, vcpus }, buildCommand(['xl', 'vcpu-set', ref, String(count)], `set online vCPUs of domain ${ref} to ${count}`));
 }
 
 export interface SchedCredit2Settings {
@@ -62,7 +64,7 @@ export function xlSchedCredit2SetCommand(domain: DomainRef, settings: SchedCredi
   }
   const weight = settings.weight === undefined ? [] : ['-w', String(validatePositiveInteger(settings.weight, 'weight', 65535))];
   const cap = settings.capPercent === undefined ? [] : ['-c', String(validateNonNegativeInteger(settings.capPercent, 'capPercent', 100 * 512))];
-  return buildCommand(['xl', 'sched-credit2', '-d', ref, ...weight, ...cap], `set credit2 weight/cap of domain ${ref}`);
+  return asVerb('xl.sched-credit2-set', { domain, settings: { ...settings } }, buildCommand(['xl', 'sched-credit2', '-d', ref, ...weight, ...cap], `set credit2 weight/cap of domain ${ref}`));
 }
 
 export interface BlockAttachOptions {
@@ -77,11 +79,11 @@ export function xlBlockAttachCommand(domain: DomainRef, disk: BlockAttachOptions
   if (target.includes(',')) throw new XenArgumentError('target', 'must not contain a comma (it splits the disk spec)', target);
   const vdev = validateVdev(disk.vdev);
   if (disk.access !== 'w' && disk.access !== 'r') throw new XenArgumentError('access', 'must be w or r', disk.access);
-  return buildCommand(['xl', 'block-attach', ref, `phy:${target},${vdev},${disk.access}`], `attach ${target} to domain ${ref} as ${vdev}`);
+  return asVerb('xl.block-attach', { domain, disk: { ...disk } }, buildCommand(['xl', 'block-attach', ref, `phy:${target},${vdev},${disk.access}`], `attach ${target} to domain ${ref} as ${vdev}`));
 }
 
 export function xlBlockDetachCommand(domain: DomainRef, vdev: Vdev): Dom0Command {
   const ref = validateDomainRef(domain);
   const device = validateVdev(vdev);
-  return buildCommand(['xl', 'block-detach', ref, device], `detach ${device} from domain ${ref}`);
+  return asVerb('xl.block-detach', { domain, vdev }, buildCommand(['xl', 'block-detach', ref, device], `detach ${device} from domain ${ref}`));
 }

@@ -10,6 +10,11 @@ export interface Dom0CommandInput {
   readonly line: string;
   readonly stdin?: string;
   readonly description?: string;
+  /** The agent verb, its args, the exact argv and the file written (Dom0Command); executors that speak to the agent need them. */
+  readonly verb?: string;
+  readonly args?: Readonly<Record<string, unknown>>;
+  readonly argv?: readonly string[];
+  readonly writeTo?: string;
 }
 
 export interface ExecOptions {
@@ -24,6 +29,8 @@ export interface ExecResult {
   readonly signal?: string;
   readonly stdout: string;
   readonly stderr: string;
+  /** A failure the Dom0 agent named itself (a Dom0OperationError code such as `image_missing`), with its message. */
+  readonly failure?: { readonly code: string; readonly message: string };
 }
 
 /**

@@ -1,0 +1,4 @@
+export * from './agent-protocol';
+export * from './agent-verb';
+export * from './verbs';
+export * from './procedure-commands';
