@@ -7,6 +7,7 @@ import { dd, sha256sum } from './commands/dd.command';
 import { date, echo } from './commands/shell-builtins.command';
 import { xentop } from './commands/xentop.command';
 import { xl } from './commands/xl.command';
+import { xenstoreRead, xenstoreRm, xenstoreWrite } from './commands/xenstore.command';
 import { expandPathnames } from './shell-glob';
 import type { CommandInput, SimRuntime } from './sim-runtime';
 import { parseCommandList, parseShellWords, type ParsedCommand } from './shell-words';
@@ -18,6 +19,9 @@ type Handler = (input: CommandInput) => CommandResult | Promise<CommandResult>;
 const COMMANDS: Record<string, Handler> = {
   xl,
   xentop,
+  'xenstore-read': xenstoreRead,
+  'xenstore-write': xenstoreWrite,
+  'xenstore-rm': xenstoreRm,
   vgs,
   lvs,
   pvs,

@@ -12,3 +12,4 @@ export * from './file.commands';
 export * from './volume-stream.commands';
 export * from './rescue-domain.commands';
 export * from './xl-console.commands';
+export * from './xenstore.commands';
