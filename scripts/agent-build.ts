@@ -4,14 +4,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { buildAgentBundle, DEFAULT_BUNDLE_PATH } from '@carve/agent-install';
+import { buildAgentBundle, DEFAULT_BUNDLE_PATH, parseVersionOutput } from '@carve/agent-install';
 
 async function main(): Promise<void> {
   const outFile = resolve(process.argv[2] ?? DEFAULT_BUNDLE_PATH);
   const { code } = await buildAgentBundle(outFile);
   // The version is the one constant the agent exports; asking the bundle proves it runs.
-  const version = execFileSync(process.execPath, [outFile, 'version'], { encoding: 'utf8', env: {} }).trim();
-  process.stdout.write(`${outFile}: ${(code.length / 1024).toFixed(0)} KiB, carve-agent ${version}\n`);
+  const version = parseVersionOutput(execFileSync(process.execPath, [outFile, 'version'], { encoding: 'utf8', env: {} }));
+  process.stdout.write(`${outFile}: ${(code.length / 1024).toFixed(0)} KiB, carve-agent version ${version}\n`);
 }
 
 main().catch((error: unknown) => {

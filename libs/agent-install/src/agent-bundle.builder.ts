@@ -32,6 +32,23 @@ const AFTER_NODE_18: readonly { readonly pattern: RegExp; readonly api: string }
   { pattern: /\bnode:sqlite\b|\bnode:test\b/, api: 'node:sqlite / node:test' },
 ];
 
+/**
+ * The agent shares libs/xen's builders and validators with carve, and libs/xen's index also
+ * exports carve's SSH transport (ssh2, with native addons). The agent never opens an SSH
+ * connection, so ssh2 is replaced by a Client that says so: 150 KiB instead of 800, and no
+ * `.node` files that a Dom0 without node_modules could not load.
+ */
+const withoutSshClient: import('esbuild').Plugin = {
+  name: 'carve-agent-without-ssh-client',
+  setup(build) {
+    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'carve-agent-shim' }));
+    build.onLoad({ filter: /.*/, namespace: 'carve-agent-shim' }, () => ({
+      contents: `export class Client { constructor() { throw new Error('carve-agent opens no SSH connections'); } }\nexport const utils = {};\n`,
+      loader: 'js',
+    }));
+  },
+};
+
 export interface BuiltAgentBundle {
   readonly code: string;
   /** Where it was written, when it was. */
@@ -60,6 +77,7 @@ export async function buildAgentBundle(outFile?: string): Promise<BuiltAgentBund
     // The entry point may carry its own shebang; esbuild keeps a leading one and the banner adds none then.
     banner: { js: '#!/usr/bin/env node' },
     tsconfig: join(__dirname, '..', '..', '..', 'tsconfig.json'),
+    plugins: [withoutSshClient],
   });
   const output = result.outputFiles[0];
   if (!output) throw new Error('esbuild produced no output for the agent');

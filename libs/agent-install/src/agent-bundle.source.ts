@@ -71,7 +71,7 @@ async function versionOf(code: string): Promise<string> {
   try {
     const file = join(dir, 'carve-agent.js');
     writeFileSync(file, code, { mode: 0o700 });
-    const { stdout } = await execFileAsync(process.execPath, [file, 'version'], { env: { CARVE_AGENT_JOURNAL_DIR: dir }, timeout: 30_000 });
+    const { stdout } = await execFileAsync(process.execPath, [file, 'version'], { env: { CARVE_AGENT_STATE_DIR: dir }, timeout: 30_000 });
     return parseVersionOutput(stdout);
   } catch (error) {
     throw new AgentInstallUnavailableError('agent_bundle_unavailable', `The agent bundle does not answer \`version\`: ${(error as Error).message}`);
@@ -84,9 +84,10 @@ async function versionOf(code: string): Promise<string> {
 export function parseVersionOutput(stdout: string): string {
   const first = stdout.trim().split(/\s+/)[0] ?? '';
   if (stdout.trim().startsWith('{')) {
-    const parsed = JSON.parse(stdout) as { version?: unknown };
-    if (typeof parsed.version === 'string') return parsed.version;
+    // The agent's hello: {"agent":"carve-agent","version":1,"verbs":[...],"modes":[...]}.
+    const parsed = JSON.parse(stdout.trim().split('\n')[0] as string) as { agent?: unknown; version?: unknown };
+    if (parsed.agent === 'carve-agent' && (typeof parsed.version === 'number' || typeof parsed.version === 'string')) return String(parsed.version);
   }
-  if (!/^\d+\.\d+\.\d+[\w.+-]*$/.test(first)) throw new Error(`unexpected version output: ${stdout.slice(0, 200)}`);
+  if (!/^\d+(\.\d+)*[\w.+-]*$/.test(first)) throw new Error(`unexpected version output: ${stdout.slice(0, 200)}`);
   return first;
 }

@@ -9,9 +9,10 @@ export class BootstrapCredentialRejectedError extends CarveError {
   }
 }
 
-export class HostUnreachableForInstallError extends CarveError {
+/** A 409, not a 5xx: the API is fine, the host is not answering (carve answers no 5xx for what a client can fix or wait out). */
+export class HostUnreachableForInstallError extends ConflictError {
   constructor(reason: string) {
-    super('dom0_unreachable', 502, 'Host unreachable', `Could not open an SSH session to the host (${reason}). Nothing was changed; retry when it answers.`);
+    super('dom0_unreachable', `Could not open an SSH session to the host (${reason}). Nothing was changed; retry with a new Idempotency-Key when it answers.`);
   }
 }
 
@@ -37,8 +38,9 @@ export class AgentInstallStepError extends ConflictError {
   }
 }
 
-export class AgentInstallUnavailableError extends CarveError {
+/** carve's side is not ready (no SSH key configured, no agent bundle): nothing was sent to the host. */
+export class AgentInstallUnavailableError extends ConflictError {
   constructor(code: string, detail: string) {
-    super(code, 503, 'Agent install unavailable', detail);
+    super(code, detail);
   }
 }

@@ -6,7 +6,7 @@ export interface AgentLayout {
   readonly bundlePath: string;
   /** The forced command: a two-line shell wrapper, so the authorized_keys line never names node's path. */
   readonly wrapperPath: string;
-  /** The agent's journal of request ids and results. */
+  /** The agent's state (CARVE_AGENT_STATE_DIR): its journal of request ids and results, and its locks. */
   readonly journalDir: string;
   /** root's authorized_keys (the install follows a symlink and replaces the file it points to). */
   readonly authorizedKeysPath: string;
@@ -30,5 +30,5 @@ export function agentLayout(root: string): AgentLayout {
  * client sent is ever seen by this shell.
  */
 export function agentWrapper(layout: AgentLayout): string {
-  return ['#!/bin/sh', `CARVE_AGENT_JOURNAL_DIR='${layout.journalDir}' exec node '${layout.bundlePath}' "$@"`, ''].join('\n');
+  return ['#!/bin/sh', `CARVE_AGENT_STATE_DIR='${layout.journalDir}' exec node '${layout.bundlePath}' "$@"`, ''].join('\n');
 }

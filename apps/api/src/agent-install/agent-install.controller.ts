@@ -20,7 +20,7 @@ export class AgentInstallController {
 
   @Post(':id/agent')
   @HttpCode(200)
-  @OperatorRoute(404, 409, 422, 502, 503)
+  @OperatorRoute(404, 409, 422)
   // The audit keeps port and user; `credential` is dropped by name (libs/audit's secret rule).
   @Audited('hosts.agent.install', 'host', { param: 'id' })
   @ApiOkResponse({ type: AgentInstallDoc, description: 'Installed and proven: the steps, the version, and carve\'s key refused an arbitrary command' })
