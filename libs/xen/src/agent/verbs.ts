@@ -34,6 +34,7 @@ import {
   xlVcpuListQuery,
   type XentopOptions,
 } from '../commands/xl-read.queries';
+import { xenstoreRemoveVifRateCommand, xenstoreWriteVifRateCommand } from '../commands/xenstore.commands';
 import type { InstallImageOptions } from '../client/install-image';
 import type { DomainSpec } from '../domain-config/domain-spec';
 import type { Vdev } from '../shell/argument-validators';
@@ -109,6 +110,8 @@ function registerBuiltInVerbs(): void {
   define<{ domain: DomainRef; settings: SchedCredit2Settings }>('xl.sched-credit2-set', 'command', (a) => xlSchedCredit2SetCommand(a.domain, settingsOf(a.settings)), domainOf, QUICK);
   define<{ domain: DomainRef; disk: BlockAttachOptions }>('xl.block-attach', 'command', (a) => xlBlockAttachCommand(a.domain, diskOf(a.disk)), domainOf, QUICK);
   define<{ domain: DomainRef; vdev: Vdev }>('xl.block-detach', 'command', (a) => xlBlockDetachCommand(a.domain, a.vdev), domainOf, QUICK);
+  define<{ domid: number; devid: number; rateMbit: number }>('xenstore.vif-rate-write', 'command', (a) => xenstoreWriteVifRateCommand(a.domid, a.devid, a.rateMbit), (a) => [`domain:${String(a.domid)}`], QUICK);
+  define<{ domid: number; devid: number }>('xenstore.vif-rate-remove', 'command', (a) => xenstoreRemoveVifRateCommand(a.domid, a.devid), (a) => [`domain:${String(a.domid)}`], QUICK);
 
   // reads
   define('xl.list', 'command', () => xlListQuery().command, none, QUICK);

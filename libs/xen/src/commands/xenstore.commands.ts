@@ -6,7 +6,7 @@
 import { validateNonNegativeInteger, validatePositiveInteger } from '../shell/argument-validators';
 import { validateVifRateMbit } from '../domain-config/domain-limits';
 import { buildCommand } from './build-command';
-import type { Dom0Command } from './dom0-command';
+import { asVerb, type Dom0Command } from './dom0-command';
 
 /** libxl's default credit interval for a vif `rate=` without `@interval`: 50 ms. */
 export const VIF_RATE_INTERVAL_USECS = 50_000;
@@ -35,11 +35,15 @@ export function vifRateNodeValue(rateMbit: number): string {
 /** `xenstore-write` of a running vif's rate; netback applies it at once. */
 export function xenstoreWriteVifRateCommand(domid: number, devid: number, rateMbit: number): Dom0Command {
   const node = vifRateNode(domid, devid);
-  return buildCommand(['xenstore-write', node, vifRateNodeValue(rateMbit)], `set the rate of vif ${domid}.${devid} to ${rateMbit} Mbit/s live`);
+  return asVerb(
+    'xenstore.vif-rate-write',
+    { domid, devid, rateMbit },
+    buildCommand(['xenstore-write', node, vifRateNodeValue(rateMbit)], `set the rate of vif ${domid}.${devid} to ${rateMbit} Mbit/s live`),
+  );
 }
 
 /** `xenstore-rm` of a running vif's rate node: netback reads no rate, so the vif is unlimited. */
 export function xenstoreRemoveVifRateCommand(domid: number, devid: number): Dom0Command {
   const node = vifRateNode(domid, devid);
-  return buildCommand(['xenstore-rm', node], `lift the rate limit of vif ${domid}.${devid} live`);
+  return asVerb('xenstore.vif-rate-remove', { domid, devid }, buildCommand(['xenstore-rm', node], `lift the rate limit of vif ${domid}.${devid} live`));
 }
