@@ -321,7 +321,7 @@ describe('the registered routes and the OpenAPI document agree', () => {
   it('finds the API routes', () => {
     expect(routes.length).toBeGreaterThan(10);
     expect(routes.map(describeRoute)).toEqual(
-      expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens', 'GET /v1/invoices/:id.pdf', 'GET /v1/invoices/:id/lines/:n/sources', 'GET /v1/credit-notes/:id']),
+      expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens', 'GET /v1/invoices/:id.pdf', 'GET /v1/invoices/:id/lines/:n/sources', 'GET /v1/credit-notes/:id', 'POST /v1/servers/:id/rescue', 'POST /v1/servers/:id/rescue/exit']),
     );
     // A line number is walked as a position inside another tenant's invoice, not as an object of its own.
     expect(routes.find((r) => r.url === '/v1/invoices/:id/lines/:n/sources')?.params).toEqual([
