@@ -168,7 +168,7 @@ describe('faults', () => {
   it('reports a domain carve does not know as drift', async () => {
     const stray = 'stray-guest';
     await onHost(stack.hosts[0]!.id, `lvcreate -n ${stray} -L 1G vg0`);
-    await onHost(stack.hosts[0]!.id, `cat > /etc/xen/${stray}.cfg`, `name = "${stray}"\ntype = "pvh"\nmemory = 256\nvcpus = 1\nkernel = "/boot/vmlinuz"\ndisk = [ 'phy:/dev/vg0/${stray},xvda,w' ]\n`);
+    await onHost(stack.hosts[0]!.id, `cat > /etc/xen/${stray}.cfg`, `name = "${stray}"\ntype = "pvh"\nmemory = 256\nvcpus = 1\nkernel = "/var/lib/carve/rescue/vmlinuz"\ndisk = [ 'phy:/dev/vg0/${stray},xvda,w' ]\n`);
     await onHost(stack.hosts[0]!.id, `xl create /etc/xen/${stray}.cfg`);
     await collectAll();
     const findings = await stack.api.request('GET', '/v1/drift-findings?kind=unknown_domain', {});

@@ -114,7 +114,8 @@ describe('carve command builders against the simulator', () => {
 
     await run(writeDomainConfigCommand({
       name: 'db1', type: 'pv', memoryMiB: 1024, maxMemoryMiB: 1024, vcpus: 1, maxVcpus: 1, cpuWeight: 256, capPercent: 0,
-      boot: { kernel: '/boot/vmlinuz-6.1', cmdline: 'root=/dev/xvda ro' },
+      // A kernel file the simulated host has (xl create fails on a missing one, as xc_dom does).
+      boot: { kernel: '/var/lib/carve/rescue/vmlinuz', cmdline: 'root=/dev/xvda ro' },
       disks: [{ target: '/dev/vg0/db1-root', vdev: 'xvda', access: 'w' }, { target: '/dev/vg0/db1-swap', vdev: 'xvdc', access: 'w' }],
       vifs: [{ mac: '00:16:3e:00:00:07', bridge: 'xenbr0' }], onPoweroff: 'destroy', onReboot: 'restart', onCrash: 'restart',
     }));
