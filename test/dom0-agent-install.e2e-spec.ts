@@ -1,10 +1,13 @@
 // POST /v1/hosts/:id/agent end to end: the real HTTP stack, PostgreSQL, Redis, and a real
 // OpenSSH sshd as the Dom0 (its authorized_keys is the file the install rewrites).
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { Redis } from 'ioredis';
+import { manualInstallCommand, parsePublicKeyLine } from '@carve/agent-install';
 import { generateEd25519KeyPair, TEST_REDIS_URL } from '@carve/testing';
 import { ApiHarness, startApiHarness } from './support/api-harness';
 import { AgentTestbed, startAgentTestbed } from './support/agent-testbed';
@@ -206,5 +209,28 @@ describe('POST /v1/hosts/:id/agent', () => {
     const res = await api.request('POST', `/v1/hosts/${hostId}/agent`, { token: customer.adminToken, body: bootstrap() });
     expectProblem(res, 403, 'forbidden');
     expect(bed.authorizedKeys()).toBe(before);
+  });
+
+  it("the README's manual install, one command with OpenSSH's ssh, does the same", async () => {
+    const bootstrapKey = join(bed.dir, 'bootstrap_ed25519');
+    writeFileSync(bootstrapKey, bed.sshd.clientPrivateKey, { mode: 0o600 });
+    const knownHosts = join(bed.dir, 'known_hosts');
+    writeFileSync(knownHosts, `${bed.sshd.knownHostsLine}\n`);
+    const bootstrapLine = bed.authorizedKeys().split('\n').find((l) => l.includes(bed.sshd.clientPublicKey.split(' ')[1] as string)) as string;
+    writeFileSync(join(bed.sshd.dir, 'authorized_keys'), `${bootstrapLine}\n${bed.carveKey.public}\n`);
+    const command = manualInstallCommand({
+      destination: `${bed.sshd.username}@127.0.0.1`,
+      sshOptions: ['-p', String(bed.sshd.port), '-i', bootstrapKey, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes'],
+      bundlePath: bed.bundlePath,
+      carveKey: parsePublicKeyLine(bed.carveKey.public),
+      root: bed.root,
+    });
+    const { stdout } = await promisify(execFile)('bash', ['-c', command]);
+    expect(JSON.parse(stdout)).toMatchObject({ agent: 'carve-agent', version: expect.any(Number) });
+    expect(carveLines()).toEqual([`restrict,command="${join(bed.root, 'usr/local/sbin/carve-agent')}" ${bed.carveKey.public.split(' ').slice(0, 2).join(' ')} carve-control-plane`]);
+    expect(bed.authorizedKeys().startsWith(`${bootstrapLine}\n`)).toBe(true);
+    expect((await execWithCarveKey('carve-agent version')).code).toBe(0);
+    const refused = await execWithCarveKey('id');
+    expect({ code: refused.code, uid: /uid=\d+/.test(refused.stdout) }).toEqual({ code: 2, uid: false });
   });
 });

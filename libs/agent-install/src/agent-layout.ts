@@ -24,11 +24,17 @@ export function agentLayout(root: string): AgentLayout {
   };
 }
 
+/** The wrapper's lines. */
+export function agentWrapperLines(layout: AgentLayout): string[] {
+  // Paths come from CARVE_AGENT_INSTALL_ROOT, validated as letters, digits, . _ - and /: nothing a shell reads specially.
+  return ['#!/bin/sh', `CARVE_AGENT_STATE_DIR=${layout.journalDir} exec node ${layout.bundlePath} "$@"`];
+}
+
 /**
  * The wrapper sshd runs for carve's key. sshd hands the client's command line over in
  * SSH_ORIGINAL_COMMAND, never as arguments; the agent reads it from there, so nothing the
  * client sent is ever seen by this shell.
  */
 export function agentWrapper(layout: AgentLayout): string {
-  return ['#!/bin/sh', `CARVE_AGENT_STATE_DIR='${layout.journalDir}' exec node '${layout.bundlePath}' "$@"`, ''].join('\n');
+  return `${agentWrapperLines(layout).join('\n')}\n`;
 }

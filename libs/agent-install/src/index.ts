@@ -7,3 +7,4 @@ export * from './agent-layout';
 export * from './authorized-keys';
 export * from './bootstrap-session';
 export * from './dom0-release';
+export * from './manual-install';
