@@ -321,8 +321,10 @@ describe('the registered routes and the OpenAPI document agree', () => {
   it('finds the API routes', () => {
     expect(routes.length).toBeGreaterThan(10);
     expect(routes.map(describeRoute)).toEqual(
-      expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens', 'GET /v1/invoices/:id.pdf', 'GET /v1/invoices/:id/lines/:n/sources', 'GET /v1/credit-notes/:id', 'POST /v1/servers/:id/rescue', 'POST /v1/servers/:id/rescue/exit']),
+      expect.arrayContaining(['GET /v1/hosts', 'DELETE /v1/tokens/:id', 'POST /v1/customers/:id/tokens', 'GET /v1/invoices/:id.pdf', 'GET /v1/invoices/:id/lines/:n/sources', 'GET /v1/credit-notes/:id', 'POST /v1/servers/:id/rescue', 'POST /v1/servers/:id/rescue/exit', 'POST /v1/hosts/:id/agent']),
     );
+    // The agent install takes a root credential: operators only, so the walk's 403s cover it.
+    expect(routes.find((r) => describeRoute(r) === 'POST /v1/hosts/:id/agent')?.access).toBe('operator');
     // A line number is walked as a position inside another tenant's invoice, not as an object of its own.
     expect(routes.find((r) => r.url === '/v1/invoices/:id/lines/:n/sources')?.params).toEqual([
       { name: 'id', kind: 'invoices', integer: false },
