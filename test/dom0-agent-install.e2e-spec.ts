@@ -1,7 +1,8 @@
 // POST /v1/hosts/:id/agent end to end: the real HTTP stack, PostgreSQL, Redis, and a real
 // OpenSSH sshd as the Dom0 (its authorized_keys is the file the install rewrites).
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -232,5 +233,67 @@ describe('POST /v1/hosts/:id/agent', () => {
     expect((await execWithCarveKey('carve-agent version')).code).toBe(0);
     const refused = await execWithCarveKey('id');
     expect({ code: refused.code, uid: /uid=\d+/.test(refused.stdout) }).toEqual({ code: 2, uid: false });
+  });
+});
+
+describe('POST /v1/hosts/:id/agent on a Dom0 without node', () => {
+  let bare: AgentTestbed;
+  let bareApi: ApiHarness;
+  let dir: string;
+  let bin: string;
+
+  beforeAll(async () => {
+    // sshd's SetEnv PATH gives every session a bin directory with the few tools the install uses and no node.
+    dir = mkdtempSync(join(tmpdir(), 'carve-agent-bare-'));
+    bin = join(dir, 'bin');
+    mkdirSync(bin);
+    bare = await startAgentTestbed({ isolateHome: false, extraConfig: [`SetEnv PATH=${bin} HOME=${dir}`] });
+    for (const tool of ['cat', 'mkdir', 'mv', 'chmod', 'readlink', 'grep', 'touch', 'env', 'id']) symlinkSync(`/usr/bin/${tool}`, join(bin, tool));
+    // apt-get: logs its arguments; `fail` mode answers like a Dom0 without a reachable mirror, otherwise it "installs" node.
+    writeFileSync(
+      join(bin, 'apt-get'),
+      `#!/bin/sh\necho "$*" >> ${join(dir, 'apt.log')}\nif [ -e ${join(dir, 'apt.fail')} ]; then echo 'E: Unable to locate package nodejs' >&2; exit 100; fi\n[ "$1" = install ] && /usr/bin/ln -sf ${process.execPath} ${join(bin, 'node')}\nexit 0\n`,
+    );
+    chmodSync(join(bin, 'apt-get'), 0o755);
+    bareApi = await startApiHarness({ CARVE_SSH_PRIVATE_KEY_PATH: bare.carveKeyPath, CARVE_AGENT_INSTALL_ROOT: bare.root, CARVE_AGENT_BUNDLE_PATH: bare.bundlePath });
+  });
+
+  afterAll(async () => {
+    await bareApi?.close();
+    await bare?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function register(): Promise<string> {
+    const res = await bareApi.request('POST', '/v1/hosts', {
+      body: hostBody({ sshAddress: '127.0.0.1', sshPort: bare.sshd.port, sshUser: bare.sshd.username, hostKeyFingerprint: bare.sshd.hostKeyFingerprint }),
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  it('says apt-get could not install nodejs, with its error, and binds nothing', async () => {
+    writeFileSync(join(dir, 'apt.fail'), '');
+    const hostId = await register();
+    const before = bare.authorizedKeys();
+    const res = await bareApi.request('POST', `/v1/hosts/${hostId}/agent`, { body: { credential: { privateKey: bare.sshd.clientPrivateKey } } });
+    expectProblem(res, 409, 'dom0_node_install_failed');
+    expect(res.body.detail).toContain('E: Unable to locate package nodejs');
+    expect(res.body.steps.map((s: { name: string }) => s.name)).toEqual(['connect', 'check-os']);
+    expect(bare.authorizedKeys()).toBe(before);
+    expect(readFileSync(join(dir, 'apt.log'), 'utf8')).toContain('update');
+    expect((await bareApi.request('DELETE', `/v1/hosts/${hostId}`)).status).toBe(204);
+  });
+
+  it('installs nodejs with apt-get -y when node is absent, says so, and then installs the agent', async () => {
+    rmSync(join(dir, 'apt.fail'), { force: true });
+    expect(existsSync(join(bin, 'node'))).toBe(false);
+    const hostId = await register();
+    const res = await bareApi.request('POST', `/v1/hosts/${hostId}/agent`, { body: { credential: { privateKey: bare.sshd.clientPrivateKey } } });
+    expect(res.status).toBe(200);
+    const step = res.body.steps.find((s: { name: string }) => s.name === 'install-node');
+    expect(step.detail).toMatch(/node was absent: installed Debian's nodejs with apt-get -y \(node v\d+/);
+    expect(readFileSync(join(dir, 'apt.log'), 'utf8')).toMatch(/^install -y -q nodejs$/m);
+    expect(res.body.proof).toMatchObject({ refused: true });
   });
 });
