@@ -3,7 +3,6 @@
 // a reading every second is a reading every simulated minute.
 import type { Host } from '@carve/inventory';
 import { HostRepository } from '@carve/inventory';
-import { readFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { COUNTER_COLUMNS, HostCollector, USAGE_COUNTERS, UsageIngest } from '@carve/metering';
 import { MeteredServers } from '@carve/servers';
@@ -37,7 +36,7 @@ async function onHost(hostId: string, line: string, stdin?: string): Promise<voi
   const h = stack.hosts.find((x) => x.id === hostId)!;
   const pool = new SshConnectionPool();
   try {
-    await run(pool, { hostId, address: '127.0.0.1', port: h.sim.port, username: 'root', privateKey: readFileSync(stack.clientKeyPath), expectedHostKeyFingerprint: h.sim.hostKeyFingerprint }, { line, description: line, ...(stdin !== undefined ? { stdin } : {}) });
+    await run(pool, { hostId, address: '127.0.0.1', port: h.sim.port, username: 'root', privateKey: h.sim.adminPrivateKey, expectedHostKeyFingerprint: h.sim.hostKeyFingerprint }, { line, description: line, ...(stdin !== undefined ? { stdin } : {}) });
   } finally {
     await pool.close();
   }

@@ -146,7 +146,7 @@ beforeAll(async () => {
   writeFileSync(join(keyDir, 'id_ed25519'), keys.private, { mode: 0o600 });
   sim = await startSimHost({ port: 0, authorizedKeys: [keys.public] });
   otherSim = await startSimHost({ port: 0, authorizedKeys: [keys.public] });
-  dom0 = await SimClient.connect(sim.port, keys.private);
+  dom0 = await SimClient.connect(sim.port, sim.adminPrivateKey);
 
   hostA = (await createHost(api, { sshAddress: '127.0.0.1', sshPort: sim.port, hostKeyFingerprint: sim.hostKeyFingerprint, volumeGroup: 'vg0' })).id;
   hostB = (await createHost(api, { sshAddress: '127.0.0.1', sshPort: (unreachablePort = await closedPort()), hostKeyFingerprint: otherSim.hostKeyFingerprint, volumeGroup: 'vg0' })).id;

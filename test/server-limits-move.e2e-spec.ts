@@ -1,6 +1,5 @@
 // Limits follow a server to another host: the move starts it on the target through the same
 // boot path (config from the database, xl create, then xl sched-credit2).
-import { readFileSync } from 'node:fs';
 import { parseSchedCredit2, parseXlListLong, vifRateMbitOf } from '@carve/xen';
 import { SimClient } from '../apps/dom0-sim/src/testing/sim-client';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
@@ -12,7 +11,7 @@ const clients = new Map<string, SimClient>();
 beforeAll(async () => {
   stack = await startStack({ hosts: 2 });
   tenant = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 100 });
-  for (const host of stack.hosts) clients.set(host.id, await SimClient.connect(host.sim.port, readFileSync(stack.clientKeyPath, 'utf8')));
+  for (const host of stack.hosts) clients.set(host.id, await SimClient.connect(host.sim.port, host.sim.adminPrivateKey));
 });
 afterAll(async () => {
   for (const client of clients.values()) {

@@ -99,7 +99,7 @@ async function runCommand(command: ParsedCommand, base: Omit<CommandInput, 'args
 }
 
 /** The host as one exec request sees it: the same state, its own held clock. */
-function execRuntime(host: SimRuntime): SimRuntime {
+export function execRuntime(host: SimRuntime): SimRuntime {
   const clock = new ExecClock(host.clock);
   return {
     get state() {

@@ -87,7 +87,7 @@ describe('simulated Dom0 over SSH: counters, faults, auth, persistence', () => {
     try {
       const keys = generateEd25519KeyPair();
       const hostKey = generateEd25519KeyPair().private;
-      const opts = { name: 'sim-p', hostKey, authorizedKeys: [keys.public], stateFile: join(dir, 'sim-p.json') };
+      const opts = { name: 'sim-p', hostKey, authorizedKeys: [generateEd25519KeyPair().public], adminKey: keys, stateFile: join(dir, 'sim-p.json') };
       const first = await startSimHost(opts);
       const c1 = await SimClient.connect(first.port, keys.private);
       await createDomain(c1, 'web1');

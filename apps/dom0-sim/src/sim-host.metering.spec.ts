@@ -274,7 +274,7 @@ describe('simulated Dom0 over SSH: the metering round trip, block devices and di
       return client;
     };
     const keys = generateEd25519KeyPair();
-    const opts = { name: 'sim-m', hostKey: generateEd25519KeyPair().private, authorizedKeys: [keys.public], stateFile: join(dir, 'sim-m.json'), timeFactor: 1000 };
+    const opts = { name: 'sim-m', hostKey: generateEd25519KeyPair().private, authorizedKeys: [generateEd25519KeyPair().public], adminKey: keys, stateFile: join(dir, 'sim-m.json'), timeFactor: 1000 };
     try {
       const c1 = await start();
       await createDomain(c1, 'web1');

@@ -1,3 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentCore, newOwner, runAgentSession } from '@carve/dom0-agent';
+import { SimHostRunner } from './agent/sim-host-runner';
 import { generateEd25519KeyPair } from './generate-key';
 import { hostKeyFingerprint } from '@carve/xen';
 import { utils } from 'ssh2';
@@ -16,7 +21,12 @@ export interface SimHostOptions {
   name?: string;
   port?: number;
   hostKey?: string;
+  /** carve's keys: their sessions run the Dom0 agent, as carve's key does on a real Dom0. */
   authorizedKeys: string[];
+  /** The simulator's admin key (raw command lines: `carve-sim ...`, `xl list`); generated when absent. */
+  adminKey?: { private: string; public: string };
+  /** The agent's journal and locks; a fresh temporary directory when absent. */
+  agentStateDir?: string;
   totalMemoryMiB?: number;
   dom0MemMiB?: number;
   cpus?: number;
@@ -39,6 +49,11 @@ export interface SimHost {
   readonly hostKeyFingerprint: string;
   /** The OpenSSH public key line of the host key. */
   readonly hostPublicKey: string;
+  /** The admin key (OpenSSH private key): raw command lines, for `carve-sim` control and humans. */
+  readonly adminPrivateKey: string;
+  readonly adminPublicKey: string;
+  /** Where the agent keeps its journal and locks. */
+  readonly agentStateDir: string;
   /** The live state (read it; change it through commands or the methods below). */
   readonly state: SimHostState;
   /** Simulated unix seconds now. */
@@ -111,12 +126,25 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
   };
   const control = new HostControl(runtime);
   const persist = (): Promise<void> => writer?.save(runtime.state, clock.now()) ?? Promise.resolve();
+  const adminKey = opts.adminKey ?? generateEd25519KeyPair();
+  // One agent owner per simulated host (journal entries and locks of its sessions stay live together), a runner per SSH session.
+  const agentOwner = newOwner();
+  const agentCore = (runner: SimHostRunner): AgentCore => new AgentCore({ stateDir: agentStateDir, mountRoot: '/mnt/carve', runner, owner: agentOwner });
+  const agentStateDir = opts.agentStateDir ?? mkdtempSync(join(tmpdir(), 'carve-sim-agent-'));
 
   const server = await startSshServer(
     {
       hostKey,
       authorizedKeys: opts.authorizedKeys,
+      adminKeys: [adminKey.public],
       onExec: async (line, io) => {
+        if (io.identity === 'agent') {
+          // The same agent code as on a real Dom0; only its runner is the simulator's.
+          const runner = new SimHostRunner(runtime, { drop: io.drop, persist });
+          const core = agentCore(runner);
+          const exitCode = await runAgentSession(core, line, { stdin: io.streams.stdin, stdout: io.streams.stdout, stderr: io.stderr });
+          return { stdout: '', stderr: '', exitCode };
+        }
         if (!isSimControl(line)) {
           const plan = runtime.faults.plan(line);
           if (plan.drop) {
@@ -152,6 +180,9 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
     port: server.port,
     hostKeyFingerprint: hostKeyFingerprint(publicBlob),
     hostPublicKey: `${parsedHostKey.type} ${publicBlob.toString('base64')}`,
+    adminPrivateKey: adminKey.private,
+    adminPublicKey: adminKey.public,
+    agentStateDir,
     get state() {
       return runtime.state;
     },

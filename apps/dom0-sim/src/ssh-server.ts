@@ -1,6 +1,7 @@
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { Server, utils, type Connection, type ParsedKey, type ServerChannel } from 'ssh2';
 import type { CommandResult } from './command-result';
+import type { Writable } from 'node:stream';
 import type { ExecStreams, StdinReader } from './sim-runtime';
 
 /**
@@ -9,11 +10,19 @@ import type { ExecStreams, StdinReader } from './sim-runtime';
  * connection goes), so a handler waiting on a timer can stop instead of keeping
  * the process alive for an answer nobody reads.
  */
-export type ExecHandler = (line: string, io: { readStdin: StdinReader; drop: () => void; closed: AbortSignal; streams: ExecStreams }) => Promise<CommandResult | 'dropped'>;
+export type ExecHandler = (
+  line: string,
+  io: { readStdin: StdinReader; drop: () => void; closed: AbortSignal; streams: ExecStreams; stderr: Writable; identity: KeyIdentity },
+) => Promise<CommandResult | 'dropped'>;
+
+/** Which key logged in: carve's (its sessions run the Dom0 agent) or the simulator's admin key (raw command lines). */
+export type KeyIdentity = 'agent' | 'admin';
 
 export interface SshServerOptions {
   hostKey: string;
   authorizedKeys: readonly string[];
+  /** Keys that get raw command lines (carve-sim control, a human's `xl list`); the others get the agent. */
+  adminKeys?: readonly string[];
   onExec: ExecHandler;
 }
 
@@ -37,14 +46,17 @@ export function parseAuthorizedKeys(lines: readonly string[]): ParsedKey[] {
   return keys;
 }
 
-function authenticate(client: Connection, keys: readonly ParsedKey[]): void {
+function authenticate(client: Connection, keys: readonly { key: ParsedKey; identity: KeyIdentity }[], onIdentity: (identity: KeyIdentity) => void): void {
   client.on('authentication', (ctx) => {
     if (ctx.method !== 'publickey' || ctx.username !== 'root') return ctx.reject(['publickey']);
-    const key = keys.find((k) => k.getPublicSSH().equals(ctx.key.data));
-    if (!key) return ctx.reject(['publickey']);
+    const found = keys.find((k) => k.key.getPublicSSH().equals(ctx.key.data));
+    if (!found) return ctx.reject(['publickey']);
     // Without a signature the client is only asking whether the key would do.
     if (ctx.signature === undefined || ctx.blob === undefined) return ctx.accept();
-    if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+    if (found.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) {
+      onIdentity(found.identity);
+      return ctx.accept();
+    }
     return ctx.reject(['publickey']);
   });
 }
@@ -65,19 +77,26 @@ function collectStdin(stream: ServerChannel): StdinReader {
 }
 
 export async function startSshServer(opts: SshServerOptions, port: number): Promise<RunningSshServer> {
-  const keys = parseAuthorizedKeys(opts.authorizedKeys);
+  const keys = [
+    ...parseAuthorizedKeys(opts.adminKeys ?? []).map((key) => ({ key, identity: 'admin' as const })),
+    ...parseAuthorizedKeys(opts.authorizedKeys).map((key) => ({ key, identity: 'agent' as const })),
+  ];
   const sockets = new Set<Socket>();
   const byRemotePort = new Map<number, Socket>();
 
   const ssh = new Server({ hostKeys: [opts.hostKey] }, (client, info) => {
     const socket = byRemotePort.get(info.port);
     client.on('error', () => undefined);
-    authenticate(client, keys);
+    let identity: KeyIdentity = 'agent';
+    authenticate(client, keys, (who) => {
+      identity = who;
+    });
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();
         session.on('env', (accept) => accept?.());
-        session.on('pty', (accept) => accept?.());
+        // carve's key gets no pty (as `restrict` in authorized_keys); the admin key may have one.
+        session.on('pty', (accept, reject) => (identity === 'admin' ? accept?.() : reject?.()));
         session.on('shell', (_accept, reject) => reject?.());
         session.on('exec', (accept, _reject, request) => {
           const stream = accept();
@@ -87,7 +106,7 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
           };
           const channelClosed = new AbortController();
           stream.once('close', () => channelClosed.abort());
-          opts.onExec(request.command, { readStdin, drop, closed: channelClosed.signal, streams: { stdin: stream, stdout: stream } }).then(
+          opts.onExec(request.command, { readStdin, drop, closed: channelClosed.signal, streams: { stdin: stream, stdout: stream }, stderr: stream.stderr, identity }).then(
             (result) => {
               if (result === 'dropped' || stream.destroyed) return;
               if (result.stdout) stream.write(result.stdout);

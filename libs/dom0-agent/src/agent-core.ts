@@ -16,6 +16,8 @@ export interface AgentCoreOptions {
   readonly runner: HostRunner;
   /** Finished journal entries are pruned after this. Default 24 h. */
   readonly journalRetentionMs?: number;
+  /** Who owns this core's journal entries and locks; a fresh owner when absent (one per agent process). */
+  readonly owner?: Owner;
 }
 
 /** A request turned down before anything ran. */
@@ -41,13 +43,14 @@ interface Prepared {
  * the libs/xen builders, the journal, the object locks and the timeout.
  */
 export class AgentCore {
-  readonly owner: Owner = newOwner();
+  readonly owner: Owner;
   private readonly journal: Journal;
   private readonly locks: ObjectLocks;
   private readonly mountRoot: string;
   private handled = 0;
 
   constructor(private readonly options: AgentCoreOptions) {
+    this.owner = options.owner ?? newOwner();
     this.journal = new Journal(join(options.stateDir, 'journal'), this.owner);
     this.locks = new ObjectLocks(join(options.stateDir, 'locks'), this.owner);
     this.mountRoot = options.mountRoot ?? '/mnt/carve';
@@ -153,7 +156,10 @@ export class AgentCore {
       const local = new Dom0Runner(new LocalExecutor(runner, signal), LOCAL_TARGET);
       let outcome: AgentResult;
       try {
-        const result = verb.run
+        const early = verb.run ? await runner.beforeProcedure?.(command.line, signal) : undefined;
+        const result = early
+          ? early
+          : verb.run
           ? await verb.run({ runner: local, mountRoot: this.mountRoot, listDirectory: (path) => runner.listDirectory(path) }, request.args)
           : await local.exec(command);
         outcome = { id: request.id, status: result.exitCode === 0 ? 'ok' : 'failed', exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };

@@ -31,6 +31,8 @@ export interface HostRunner {
   listDirectory(path: string): Promise<string[]>;
   /** A runner for one request: the simulator holds one simulated instant for a whole procedure. */
   forRequest?(): HostRunner;
+  /** Before a procedure's steps, with its display line: the simulator fires faults staged on that line. A result answers instead. */
+  beforeProcedure?(line: string, signal: AbortSignal): Promise<RunResult | undefined>;
 }
 
 /** Thrown by a runner when the request must not be recorded (the simulator dropped the connection before running it). */

@@ -4,3 +4,4 @@ export * from './agent-core';
 export * from './agent-session';
 export { Journal } from './journal';
 export { ObjectLocks } from './object-locks';
+export { newOwner, type Owner } from './owner';

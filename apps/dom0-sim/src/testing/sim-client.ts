@@ -67,10 +67,13 @@ export interface SimFixture {
   close(): Promise<void>;
 }
 
-/** A host on a random port with a fresh client key, and a connected client. */
+/**
+ * A host on a random port and a connected client that runs raw command lines: it logs in
+ * with the simulator's admin key (carve's key, `authorizedKeys`, reaches only the agent).
+ */
 export async function startSimFixture(opts: Partial<SimHostOptions> = {}): Promise<SimFixture> {
   const keys = generateEd25519KeyPair();
-  const host = await startSimHost({ ...opts, authorizedKeys: [keys.public] });
+  const host = await startSimHost({ authorizedKeys: [generateEd25519KeyPair().public], ...opts, adminKey: keys });
   const client = await SimClient.connect(host.port, keys.private);
   return {
     host,

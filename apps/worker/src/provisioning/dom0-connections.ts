@@ -3,9 +3,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { Host } from '@carve/inventory';
 import { PermanentJobError } from '@carve/jobs';
-import { Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, ExecStreams, SshConnectionPool } from '@carve/xen';
+import { agentExecutorFor, Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, ExecStreams, SshConnectionPool } from '@carve/xen';
 
-/** Passes commands to the pool and tells a listener each command line (the job's current step records them). */
+/** Passes commands to the host's agent and tells a listener each command line (the job's current step records them). */
 class RecordingExecutor implements Dom0Executor {
   constructor(
     private readonly inner: Dom0Executor,
@@ -50,7 +50,8 @@ export class Dom0Connections implements OnApplicationShutdown {
 
   /** A client for one job, recording the command lines it runs. */
   clientFor(host: Host, onCommand: (line: string) => void): Dom0Client {
-    return new Dom0Client(new RecordingExecutor(this.pool, onCommand), this.targetFor(host), { volumeGroup: host.volumeGroup });
+    // Through the host's agent; each operation is recorded as the argv (or procedure) it runs.
+    return new Dom0Client(new RecordingExecutor(agentExecutorFor(this.pool), onCommand), this.targetFor(host), { volumeGroup: host.volumeGroup });
   }
 
   private key(): Buffer {

@@ -10,7 +10,7 @@ import { Job, JobContext, JobParams, JobStep, JobType } from '@carve/jobs';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
 import { DedicatedPoolSizer, PoolAllocator, PoolRepository } from '@carve/pools';
 import { createTestDatabase, type TestDatabase } from '@carve/testing';
-import { Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, SshConnectionPool } from '@carve/xen';
+import { agentExecutorFor, Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, SshConnectionPool } from '@carve/xen';
 import { DataSource, EntityManager } from 'typeorm';
 import { ServerDisk } from '../server-disk.entity';
 import { inBootOrder, type DiskRequest } from '../server-order.rules';
@@ -210,7 +210,7 @@ export class HandlerTestBed {
       attempts: 1,
     });
     const dom0 = new Dom0Client(
-      new RecordingExecutor(this.ssh, (line) => {
+      new RecordingExecutor(agentExecutorFor(this.ssh), (line) => {
         commands.push(line);
         if (current) (current.commands ??= []).push(line);
       }),

@@ -105,8 +105,13 @@ describe('Dom0Client typed failures against the simulator', () => {
     await client.destroyDomain('run2');
   });
 
-  it('a dropped connection is ConnectionDroppedError (transient); the next call reconnects', async () => {
+  it('a request whose connection dropped is sent again once, with the same id', async () => {
     await host.simControl("carve-sim drop --match 'lvs' --count 1");
+    expect((await client.listVolumes()).map((lv) => lv.name)).toContain('run1-root');
+  });
+
+  it('dropped again on the resend it is ConnectionDroppedError (transient); the next call reconnects', async () => {
+    await host.simControl("carve-sim drop --match 'lvs' --count 2");
     const error = await failure(client.listVolumes());
     expect(error).toBeInstanceOf(ConnectionDroppedError);
     expect(error).toMatchObject({ transient: true });

@@ -9,7 +9,7 @@ export interface ClientTestHost {
   readonly pool: SshConnectionPool;
   readonly target: Dom0Target;
   client(options?: Dom0ClientOptions): Dom0Client;
-  /** Run a simulator control line (`carve-sim fail ...`) over the same SSH connection. */
+  /** Run a simulator control line (`carve-sim fail ...`) with the simulator's admin key. */
   simControl(line: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,8 +31,9 @@ export async function startClientTestHost(options: { timeFactor?: number; totalM
     pool,
     target,
     client: (clientOptions) => new Dom0Client(pool, target, clientOptions),
+    // carve's key reaches only the agent; control lines go in with the simulator's admin key.
     simControl: async (line) => {
-      await run(pool, target, { line, description: line });
+      await run(pool, { ...target, hostId: `${target.hostId}-admin`, privateKey: sim.adminPrivateKey }, { line, description: line });
     },
     async close() {
       await pool.close();

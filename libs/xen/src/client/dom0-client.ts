@@ -1,9 +1,9 @@
-import { pathExistsCommand, readFileCommand, removeFileCommand } from '../commands/file.commands';
 import { filesystemTypeCommand, FilesystemType, makeFilesystemCommand } from '../commands/filesystem.commands';
 import { lvCreateCommand, lvDevicePath, lvExtendCommand, lvListQuery, lvRemoveCommand, vgSpaceQuery } from '../commands/lvm.commands';
 import { meteringReadingQuery } from '../commands/metering-reading.query';
-import { configPathFor, DomainConfigVariant, writeRescueConfigCommand, xlCreateRescueCommand } from '../commands/rescue-domain.commands';
-import { writeDomainConfigCommand } from '../commands/write-file.commands';
+import type { DomainConfigVariant } from '../commands/rescue-domain.commands';
+import { domainConfigExistsCommand, readDomainConfigCommand, removeDomainConfigCommand, writeDomainConfigCommand } from '../commands/write-file.commands';
+import { growFilesystemOfflineCommand, installImageCommand } from '../agent/procedure-commands';
 import {
   xlBlockAttachCommand,
   xlBlockDetachCommand,
@@ -30,14 +30,15 @@ import { XlDomainDetail } from '../parsers/xl-list-long.parser';
 import { XlListEntry } from '../parsers/xl-list.parser';
 import { validateDomainName, validateLvName, validatePositiveInteger, validateVdev, Vdev } from '../shell/argument-validators';
 import type { Dom0Executor } from '../ssh/dom0-executor';
+import { SshConnectionPool } from '../ssh/ssh-connection-pool';
+import { AgentExecutor } from '../agent/agent-executor';
 import type { Dom0Target } from '../ssh/dom0-target';
 import { CommandTimeoutError } from '../ssh/dom0-transport.errors';
 import { failureFor } from './dom0-failure.mapper';
 import { Dom0OperationError } from './dom0-operation.error';
 import { Dom0Runner } from './dom0-runner';
-import { growFilesystemOffline } from './grow-filesystem';
-import { installImage, InstallImageOptions } from './install-image';
-import { releaseStaleWorkMount } from './mounted-volume';
+import type { InstallImageOptions } from './install-image';
+import { sameDevice } from './same-device';
 import { CounterSample, sampleCounters } from './sample-counters';
 import { Dom0VolumeStreams } from './volume-streams';
 
@@ -46,8 +47,6 @@ const GiB = 1024 ** 3;
 export interface Dom0ClientOptions {
   /** The volume group DomU disks live in. Default `vg0`. */
   readonly volumeGroup?: string;
-  /** Where the Dom0 mounts a guest filesystem it works on (image install, offline xfs/btrfs grow). Default `/mnt/carve`. */
-  readonly mountRoot?: string;
   /** Per-command timeout; the executor's default when absent. */
   readonly commandTimeoutMs?: number;
 }
@@ -102,16 +101,14 @@ export type ShutdownOutcome = 'absent' | 'shut-down' | 'destroyed-after-timeout'
 export class Dom0Client {
   private readonly runner: Dom0Runner;
   private readonly vg: string;
-  private readonly mountRoot: string;
 
-  constructor(
-    private readonly executor: Dom0Executor,
-    target: Dom0Target,
-    options: Dom0ClientOptions = {},
-  ) {
-    this.runner = new Dom0Runner(executor, target, options.commandTimeoutMs);
+  private readonly executor: Dom0Executor;
+
+  /** A bare connection pool is spoken to through the hosts' agents (one AgentExecutor per pool). */
+  constructor(executor: Dom0Executor, target: Dom0Target, options: Dom0ClientOptions = {}) {
+    this.executor = executor instanceof SshConnectionPool ? agentExecutorFor(executor) : executor;
+    this.runner = new Dom0Runner(this.executor, target, options.commandTimeoutMs);
     this.vg = options.volumeGroup ?? 'vg0';
-    this.mountRoot = options.mountRoot ?? '/mnt/carve';
   }
 
   get hostId(): string {
@@ -179,7 +176,7 @@ export class Dom0Client {
     if (filesystem === undefined) return { grown, sizeBytes: wanted, filesystem: 'not-requested' };
     const device = this.volumeDevice(name);
     if ((await this.domainUsing(device)) !== undefined) return { grown, sizeBytes: wanted, filesystem: 'guest-must-grow' };
-    await growFilesystemOffline(this.runner, device, filesystem, this.mountRoot, name);
+    await this.runner.run(growFilesystemOfflineCommand({ device, type: filesystem, name }));
     return { grown, sizeBytes: wanted, filesystem: 'grown' };
   }
 
@@ -190,7 +187,7 @@ export class Dom0Client {
   async removeVolume(name: string): Promise<{ removed: boolean }> {
     const command = lvRemoveCommand({ vg: this.vg, lv: name });
     if (!(await this.volumeExists(name))) return { removed: false };
-    await releaseStaleWorkMount(this.runner, this.mountRoot, name);
+    // The agent's lv.remove releases a stale work mount of carve's on the volume first.
     await this.runner.run(command);
     return { removed: true };
   }
@@ -221,8 +218,9 @@ export class Dom0Client {
   }
 
   /** Mount the root volume, unpack the image, write hostname, fstab and root's authorized_keys, unmount (always). */
-  installImage(options: InstallImageOptions): Promise<void> {
-    return installImage(this.runner, this.mountRoot, options, (device) => this.domainUsing(device));
+  async installImage(options: InstallImageOptions): Promise<void> {
+    // One agent procedure, under the volume's lock: the running-domain check, mount, unpack, files, unmount.
+    await this.runner.run(installImageCommand(options));
   }
 
   // ---- domain configs ------------------------------------------------------
@@ -233,7 +231,7 @@ export class Dom0Client {
    * the file already has exactly this content.
    */
   async writeDomainConfig(spec: DomainSpec, variant: DomainConfigVariant = 'normal'): Promise<{ changed: boolean }> {
-    const command = variant === 'rescue' ? writeRescueConfigCommand(spec) : writeDomainConfigCommand(spec);
+    const command = writeDomainConfigCommand(spec, variant);
     if ((await this.readDomainConfigText(spec.name, variant)) === renderDomainConfig(spec)) return { changed: false };
     await this.runner.run(command);
     return { changed: true };
@@ -246,14 +244,13 @@ export class Dom0Client {
   }
 
   async removeDomainConfig(name: string, variant: DomainConfigVariant = 'normal'): Promise<{ removed: boolean }> {
-    const path = configPathFor(name, variant);
-    if (!(await this.runner.check(pathExistsCommand(path)))) return { removed: false };
-    await this.runner.run(removeFileCommand(path));
+    if (!(await this.runner.check(domainConfigExistsCommand(name, variant)))) return { removed: false };
+    await this.runner.run(removeDomainConfigCommand(name, variant));
     return { removed: true };
   }
 
   private async readDomainConfigText(name: string, variant: DomainConfigVariant = 'normal'): Promise<string | null> {
-    const result = await this.runner.run(readFileCommand(configPathFor(name, variant)), { okExitCodes: [0, 1] });
+    const result = await this.runner.run(readDomainConfigCommand(name, variant), { okExitCodes: [0, 1] });
     if (result.exitCode === 0) return result.stdout;
     if (result.stderr.includes('No such file or directory')) return null;
     throw failureFor(this.hostId, `read ${variant === 'rescue' ? 'rescue' : 'domain'} config of ${name}`, result.exitCode, result.stderr, result.stdout);
@@ -287,7 +284,7 @@ export class Dom0Client {
    * the domain is there and alive. A crashed or shut-down leftover of the same name is destroyed first.
    */
   async createDomain(name: string, variant: DomainConfigVariant = 'normal'): Promise<{ created: boolean; domid: number }> {
-    const command = variant === 'rescue' ? xlCreateRescueCommand(name) : xlCreateCommand(name);
+    const command = xlCreateCommand(name, variant);
     const existing = await this.domainByName(name);
     if (existing && existing.state.summary !== 'crashed' && existing.state.summary !== 'shutdown') return { created: false, domid: existing.domid };
     if (existing) await this.destroyDomain(name);
@@ -397,7 +394,7 @@ export class Dom0Client {
     const detail = await this.requireDetail(name, command.description);
     const present = detail.disks.find((d) => d.vdev === disk.vdev);
     if (present) {
-      if (present.pdevPath !== undefined && this.sameDevice(present.pdevPath, disk.device)) return { attached: false };
+      if (present.pdevPath !== undefined && sameDevice(present.pdevPath, disk.device)) return { attached: false };
       throw new Dom0OperationError('vdev_in_use', this.hostId, command.description, `${disk.vdev} of ${name} is ${present.pdevPath ?? 'another device'}`);
     }
     await this.runner.run(command);
@@ -438,17 +435,7 @@ export class Dom0Client {
 
   /** The running domain with `device` among its disks, if any. */
   private async domainUsing(device: string): Promise<string | undefined> {
-    return (await this.listDomainDetails()).find((d) => d.disks.some((disk) => disk.pdevPath !== undefined && this.sameDevice(disk.pdevPath, device)))?.name;
-  }
-
-  /** `/dev/vg0/web1-root` and `/dev/mapper/vg0-web1--root` are the same LV; libxl may also keep a `phy:` prefix. */
-  private sameDevice(a: string, b: string): boolean {
-    const canonical = (path: string): string => {
-      const bare = path.replace(/^phy:/, '');
-      const mapper = /^\/dev\/mapper\/((?:[^-]|--)+)-((?:[^-]|--)+)$/.exec(bare);
-      return mapper ? `/dev/${mapper[1].replace(/--/g, '-')}/${mapper[2].replace(/--/g, '-')}` : bare;
-    };
-    return canonical(a) === canonical(b);
+    return (await this.listDomainDetails()).find((d) => d.disks.some((disk) => disk.pdevPath !== undefined && sameDevice(disk.pdevPath, device)))?.name;
   }
 
   private async requireDomain(name: string, operation: string): Promise<XlListEntry> {
@@ -462,4 +449,16 @@ export class Dom0Client {
     if (!detail) throw new Dom0OperationError('domain_not_found', this.hostId, operation, `${name} is not running`);
     return detail;
   }
+}
+
+const agentExecutors = new WeakMap<SshConnectionPool, AgentExecutor>();
+
+/** The pool's agent executor: one per pool, so every client on it shares each host's serve channel. */
+export function agentExecutorFor(pool: SshConnectionPool): AgentExecutor {
+  let executor = agentExecutors.get(pool);
+  if (!executor) {
+    executor = new AgentExecutor(pool);
+    agentExecutors.set(pool, executor);
+  }
+  return executor;
 }

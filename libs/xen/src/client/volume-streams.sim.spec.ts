@@ -68,7 +68,7 @@ it('copies a volume between two hosts with the same checksum at both ends and th
 it('paces dd at the host stream rate, and a reader that goes away stops the source', async () => {
   const src = clientFor(source);
   await src.createVolume('slow1', 1);
-  await pool.exec({ hostId: source.name, address: '127.0.0.1', port: source.port, username: 'root', privateKey: clientKey.private, expectedHostKeyFingerprint: source.hostKeyFingerprint }, { line: 'carve-sim stream-rate 200' });
+  await pool.exec({ hostId: `${source.name}-admin`, address: '127.0.0.1', port: source.port, username: 'root', privateKey: source.adminPrivateKey, expectedHostKeyFingerprint: source.hostKeyFingerprint }, { line: 'carve-sim stream-rate 200' });
   try {
     const sink = new PassThrough();
     let bytes = 0;
@@ -80,7 +80,7 @@ it('paces dd at the host stream rate, and a reader that goes away stops the sour
     // 1 GiB at 200 MB/s: at least 5.3 s.
     expect(seconds).toBeGreaterThan(5);
   } finally {
-    await pool.exec({ hostId: source.name, address: '127.0.0.1', port: source.port, username: 'root', privateKey: clientKey.private, expectedHostKeyFingerprint: source.hostKeyFingerprint }, { line: 'carve-sim stream-rate 0' });
+    await pool.exec({ hostId: `${source.name}-admin`, address: '127.0.0.1', port: source.port, username: 'root', privateKey: source.adminPrivateKey, expectedHostKeyFingerprint: source.hostKeyFingerprint }, { line: 'carve-sim stream-rate 0' });
   }
 }, 60_000);
 

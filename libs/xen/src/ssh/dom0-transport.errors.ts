@@ -95,3 +95,15 @@ export class CommandFailedError extends Dom0TransportError {
     this.transient = options.transient ?? false;
   }
 }
+
+/** The host's carve-agent is missing or older than carve needs: install or upgrade it; retrying will not help. */
+export class AgentOutdatedError extends Dom0TransportError {
+  readonly code = 'DOM0_AGENT_OUTDATED';
+  readonly transient = false;
+}
+
+/** The agent refused a request carve built (a verb or argument it does not know: an agent of another version). */
+export class AgentRefusedError extends Dom0TransportError {
+  readonly code = 'DOM0_AGENT_REFUSED';
+  readonly transient = false;
+}

@@ -16,7 +16,8 @@ let sim: SimHost;
 let pool: SshConnectionPool;
 
 beforeAll(async () => {
-  sim = await startSimHost({ port: 0, authorizedKeys: [clientKey.public] });
+  // The pool itself is under test, with raw lines: log in with the simulator's admin key (carve's key reaches only the agent).
+  sim = await startSimHost({ port: 0, authorizedKeys: [generateEd25519KeyPair('carve').public], adminKey: clientKey });
 });
 
 beforeEach(() => {

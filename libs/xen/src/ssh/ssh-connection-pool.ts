@@ -1,3 +1,4 @@
+import type { ClientChannel } from 'ssh2';
 import { ChannelLimiter } from './channel-limiter';
 import type { Dom0CommandInput, Dom0Executor, ExecOptions, ExecResult, ExecStreams } from './dom0-executor';
 import { Dom0Target, targetIdentity } from './dom0-target';
@@ -73,6 +74,19 @@ export class SshConnectionPool implements Dom0Executor {
   /** exec with stdout and/or stdin streamed (Dom0Executor.execStream), on the host's one pooled connection. */
   execStream(target: Dom0Target, command: Dom0CommandInput, streams: ExecStreams, options: ExecOptions = {}): Promise<ExecResult> {
     return this.run(target, command, options, streams);
+  }
+
+  /**
+   * A long-lived channel on the host's pooled connection (the agent's `serve`), outside the
+   * per-host channel limit: keep maxChannelsPerHost one below the host's MaxSessions. It closes
+   * with the connection.
+   */
+  async openChannel(target: Dom0Target, line: string): Promise<ClientChannel> {
+    this.assertOpen(target.hostId);
+    const entry = this.entryFor(target);
+    const connection = await this.connectionFor(entry, target);
+    this.assertOpen(target.hostId);
+    return connection.openChannel(line);
   }
 
   private async run(target: Dom0Target, command: Dom0CommandInput, options: ExecOptions, streams: ExecStreams): Promise<ExecResult> {

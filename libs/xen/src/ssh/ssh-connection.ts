@@ -131,6 +131,31 @@ export class SshConnection {
     if (!this.isClosed) this.client.end();
   }
 
+  /**
+   * Opens an exec channel for a long-lived session (the Dom0 agent's `serve`) and hands it
+   * over as it is; the caller owns it. A refusal is retried as exec's channel opens are.
+   */
+  openChannel(line: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      const attempt = (n: number): void => {
+        if (this.isClosed) {
+          reject(this.droppedError(line));
+          return;
+        }
+        this.client.exec(line, (error, channel) => {
+          if (!error) {
+            resolve(channel);
+            return;
+          }
+          const retryIn = CHANNEL_OPEN_RETRY_DELAYS_MS[n];
+          if (retryIn !== undefined && !this.isClosed) setTimeout(() => attempt(n + 1), retryIn);
+          else reject(this.isClosed ? this.droppedError(line) : new ChannelOpenFailedError(this.target.hostId, `${this.target.hostId} refused a channel for ${line}: ${error.message}`, { cause: error }));
+        });
+      };
+      attempt(0);
+    });
+  }
+
   /** Runs one command on its own exec channel. A non-zero exit is a result, not an error. */
   exec(command: Dom0CommandInput, timeoutMs: number, hooks: ChannelHooks, streams: ExecStreams = {}): Promise<ExecResult> {
     const hostId = this.target.hostId;
