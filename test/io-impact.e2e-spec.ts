@@ -5,6 +5,7 @@
 import type { Host } from '@carve/inventory';
 import { HostRepository } from '@carve/inventory';
 import { countersOf, HostCollector, UsageIngest } from '@carve/metering';
+import { IoDominanceScheduler } from '../apps/worker/src/io-fairness/io-dominance.scheduler';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
 import { expectProblem } from './support/problem-assertions';
 
@@ -57,7 +58,7 @@ type Json = any;
 let report: Json;
 
 beforeAll(async () => {
-  stack = await startStack({ hosts: 2, sim: { startAt: Date.now() / 1000 - 3 * 3600 }, env: { METERING_INTERVAL_SECONDS: '0' } });
+  stack = await startStack({ hosts: 2, sim: { startAt: Date.now() / 1000 - 3 * 3600 }, env: { METERING_INTERVAL_SECONDS: '0', IO_DOMINANCE_INTERVAL_SECONDS: '0' } });
   [crowded, spare] = stack.hosts.map((h) => h.id) as [string, string];
   // Everyone on one host: the other takes nothing new while they are placed.
   expectStatus(await stack.api.request('PATCH', `/v1/hosts/${spare}`, { body: { status: 'maintenance' } }), 200);
@@ -223,6 +224,39 @@ describe('per-host rules', () => {
     expect(capped.body.offenders[0].serverId).toBe(noisy.serverId);
 
     expectStatus(await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { busyThresholdPercent: 90, capacityMode: 'none', capacityIops: null } }), 200);
+  });
+
+  it('sets how long one server may dominate before host.io.dominated, and the dominance check goes by it', async () => {
+    for (const value of [0, 1441, 2.5, null, 'ten']) {
+      const problem = expectProblem(await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { dominanceMinutes: value } }), 400, 'validation_failed');
+      expect([...new Set((problem.fields as { field: string }[]).map((f) => f.field))]).toEqual(['dominanceMinutes']);
+    }
+    expect((await stack.api.request('GET', `/v1/hosts/${crowded}/io-policy`, {})).body.dominanceMinutes).toBe(15);
+    // How long each window was dominated depends on how fast this machine collected (a simulated minute per collection and real second):
+    // the policy is set just above and then at the noisy server's window.
+    const windows = (await stack.api.request('GET', `/v1/hosts/${crowded}/io-impact`, {})).body.contentionWindows as Json[];
+    const dominated = windows.filter((w) => w.consumers[0]?.shareOfDiskTime >= 0.5).map((w) => ({ serverId: w.consumers[0].serverId, minutes: (Date.parse(w.to) - Date.parse(w.from)) / 60_000 }));
+    const noisyMinutes = Math.max(...dominated.filter((d) => d.serverId === noisy.serverId).map((d) => d.minutes));
+    const longest = Math.max(...dominated.map((d) => d.minutes));
+    expect(noisyMinutes).toBeGreaterThanOrEqual(5);
+
+    const scheduler = stack.worker!.get(IoDominanceScheduler);
+    const interval = Math.floor(Date.now() / 300_000);
+    const onCrowded = async (i: number) => (await scheduler.run(i, 300_000)).raised.filter((r) => r.hostId === crowded);
+    expectStatus(await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { dominanceMinutes: longest + 1 } }), 200);
+    expect(await onCrowded(interval)).toEqual([]);
+
+    const patch = await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { dominanceMinutes: noisyMinutes } });
+    expectStatus(patch, 200);
+    expect(patch.body).toMatchObject({ dominanceMinutes: noisyMinutes, busyThresholdPercent: 90, custom: true });
+    expect((await stack.api.request('GET', `/v1/hosts/${crowded}/io-policy`, {})).body.dominanceMinutes).toBe(noisyMinutes);
+    const raised = await onCrowded(interval + 1);
+    expect(raised.map((r) => r.serverId)).toContain(noisy.serverId);
+    const events = (await stack.api.request('GET', '/v1/events?kind=host.io.dominated&limit=100', {})).body.items as Json[];
+    const noisyEvent = events.find((e) => e.subjectId === crowded && e.data.serverId === noisy.serverId);
+    expect((Date.parse(noisyEvent.data.to) - Date.parse(noisyEvent.data.from)) / 60_000).toBe(noisyMinutes);
+
+    expectStatus(await stack.api.request('PATCH', `/v1/hosts/${crowded}/io-policy`, { body: { dominanceMinutes: 15 } }), 200);
   });
 });
 

@@ -49,6 +49,18 @@ export class UpdateHostIoPolicyDto {
   @Min(50)
   @Max(100)
   learnedPercentile?: number | null;
+
+  @ApiPropertyOptional({
+    example: 15,
+    minimum: 1,
+    maximum: 1440,
+    description: 'Minutes one server must take at least half the disk time of a contention window before host.io.dominated is raised (checked every IO_DOMINANCE_INTERVAL_SECONDS)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  dominanceMinutes?: number;
 }
 
 export class HostIoPolicyView {
@@ -58,6 +70,7 @@ export class HostIoPolicyView {
   @ApiProperty({ nullable: true, type: Number }) capacityIops: number | null;
   @ApiProperty({ nullable: true, type: Number }) capacityMBps: number | null;
   @ApiProperty({ nullable: true, type: Number }) learnedPercentile: number | null;
+  @ApiProperty({ example: 15, description: 'Minutes of dominance before host.io.dominated' }) dominanceMinutes: number;
   @ApiProperty({ description: 'False while the host uses the defaults' }) custom: boolean;
   @ApiProperty({ nullable: true, type: String }) updatedAt: string | null;
 }
