@@ -1,7 +1,6 @@
 // Rescue mode end to end: HTTP in, the worker's jobs over SSH on a simulated Dom0, and what
 // the Dom0 then shows (`xl list -l`, the files in /etc/xen, the LVs). Also: the state machine
 // while in rescue, a rescue entry that fails on the host, delete in rescue, metering in rescue.
-import { readFileSync } from 'node:fs';
 import { utils } from 'ssh2';
 import { HostRepository } from '@carve/inventory';
 import { HostCollector } from '@carve/metering';
@@ -63,7 +62,7 @@ beforeAll(async () => {
   // The simulated clock starts an hour back, so its metering readings stay in the API's past.
   stack = await startStack({ hosts: 1, sim: { startAt: Date.now() / 1000 - 3600 }, env: { METERING_INTERVAL_SECONDS: '0' } });
   tenant = await customerWithPool(stack.api, { memoryMiB: 16384, vcpus: 16, diskGiB: 500 });
-  ssh = await SimClient.connect(stack.hosts[0]!.sim.port, readFileSync(stack.clientKeyPath, 'utf8'));
+  ssh = await SimClient.connect(stack.hosts[0]!.sim.port, stack.hosts[0]!.sim.adminPrivateKey);
   // A key on the customer's user: the rescue system authorises it beside the server's own.
   const users = await request('GET', '/v1/users');
   userKey = utils.generateKeyPairSync('ed25519').public;

@@ -1,6 +1,5 @@
 // CPU and network limits end to end: HTTP in (operator route), the worker's job over SSH on a
 // simulated Dom0, and what the Dom0 then shows (`xl sched-credit2`, the domain config, `xl list -l`).
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parseSchedCredit2, parseXlListLong, vifRateMbitOf } from '@carve/xen';
 import { SimClient } from '../apps/dom0-sim/src/testing/sim-client';
@@ -43,7 +42,7 @@ const current = async () => (await stack.api.request('GET', `/v1/servers/${serve
 beforeAll(async () => {
   stack = await startStack({ hosts: 1 });
   tenant = await customerWithPool(stack.api, { memoryMiB: 16384, vcpus: 16, diskGiB: 500 });
-  ssh = await SimClient.connect(stack.hosts[0]!.sim.port, readFileSync(stack.clientKeyPath, 'utf8'));
+  ssh = await SimClient.connect(stack.hosts[0]!.sim.port, stack.hosts[0]!.sim.adminPrivateKey);
   const ordered = await stack.api.request('POST', '/v1/servers', { token: tenant.token, body: orderBody(stack, tenant.poolId, { vcpus: 2, maxVcpus: 2 }) });
   expectStatus(ordered, 202);
   server = ordered.body.server;
