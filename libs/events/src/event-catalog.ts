@@ -11,6 +11,8 @@ export interface EventCatalog {
   'server.move.succeeded': ServerMoved;
   /** A move failed and the server runs on its source host again (operator only). */
   'server.move.failed': ServerMoveFailed;
+  /** What a move left on a host could not be removed, for good: that host keeps the server's reservation (operator only). */
+  'server.move.cleanup_failed': ServerMoveCleanupFailed;
   /** Every server of a draining host has been moved, or could not be (operator only). */
   'host.drain.finished': HostDrained;
   /** One server caused most of a host's disk contention for longer than the host's policy allows (operator only). */
@@ -19,7 +21,7 @@ export interface EventCatalog {
 
 export type EventKind = keyof EventCatalog;
 
-export const EVENT_KINDS = ['pool.transfer.80', 'pool.transfer.100', 'server.move.succeeded', 'server.move.failed', 'host.drain.finished', 'host.io.dominated'] as const satisfies readonly EventKind[];
+export const EVENT_KINDS = ['pool.transfer.80', 'pool.transfer.100', 'server.move.succeeded', 'server.move.failed', 'server.move.cleanup_failed', 'host.drain.finished', 'host.io.dominated'] as const satisfies readonly EventKind[];
 
 /** What an event is about: the object `subjectId` names. */
 export const EVENT_SUBJECT_TYPES = ['pool', 'server', 'host', 'customer'] as const;
@@ -48,6 +50,18 @@ export interface ServerMoveFailed {
   fromHostId: string;
   toHostId: string;
   /** What went wrong, and where the server runs now. */
+  reason: string;
+}
+
+export interface ServerMoveCleanupFailed {
+  moveId: string;
+  jobId: string;
+  /** The host the leftovers are on (the source after a switch, the target after a failed move). */
+  hostId: string;
+  /** Where the server runs. */
+  serverHostId: string;
+  /** What that host still counts for the server until the leftovers are gone. */
+  held: { memoryMiB: number; vcpus: number; diskGiB: number };
   reason: string;
 }
 
