@@ -13,6 +13,9 @@ import { AgentStubs, installAgentStubs } from './support/agent-stubs';
 
 jest.setTimeout(120_000);
 
+/** The node the forced command runs: `node` on PATH, or e.g. a Node 18 binary to check the bundle against Debian 12's runtime. */
+const AGENT_NODE = process.env.CARVE_AGENT_TEST_NODE ?? 'node';
+
 let sshd: RunningSshd;
 let dir: string;
 let stubs: AgentStubs;
@@ -27,7 +30,7 @@ beforeAll(async () => {
   sshd = await startSshd();
   key = generateEd25519KeyPair('agent-test');
   // The only line: this key runs the agent and nothing else (the sshd's own test key is gone).
-  const forced = `PATH=${stubs.binDir}:/usr/bin:/bin CARVE_AGENT_STATE_DIR=${join(dir, 'state')} exec node ${bundle}`;
+  const forced = `PATH=${stubs.binDir}:/usr/bin:/bin CARVE_AGENT_STATE_DIR=${join(dir, 'state')} exec ${AGENT_NODE} ${bundle}`;
   writeFileSync(join(sshd.dir, 'authorized_keys'), `restrict,command="${forced}" ${key.public}\n`);
 });
 
@@ -194,7 +197,7 @@ describe('carve-agent as the forced command of a key', () => {
     } finally {
       client.end();
     }
-    expect(sshd.logs()).toContain("refused local port forward");
+    expect(sshd.logs()).toContain('refused local port forward');
   });
 
   it('kills the whole process tree of a verb that overruns its timeout and reports timed_out', async () => {
