@@ -201,6 +201,33 @@ describe('rescue mode', () => {
     for (const disk of doomed.disks) expect(lvs).not.toContain(disk.volumeName);
   });
 
+  it('a rescue or an exit cancelled before its job ran returns the server to where it was', async () => {
+    await stack.stopWorker();
+    try {
+      const asked = await request('POST', `/v1/servers/${server.id}/rescue`);
+      expectStatus(asked, 202);
+      expect((await current(server.id)).state).toBe('entering_rescue');
+      expectStatus(await request('POST', `/v1/jobs/${asked.body.job.id}/cancel`), 200);
+      expect((await current(server.id)).state).toBe('running');
+    } finally {
+      await stack.startWorker();
+    }
+    expect((await accepted('POST', `/v1/servers/${server.id}/rescue`)).job.status).toBe('succeeded');
+    await stack.stopWorker();
+    try {
+      const asked = await request('POST', `/v1/servers/${server.id}/rescue/exit`);
+      expectStatus(asked, 202);
+      expect((await current(server.id)).state).toBe('leaving_rescue');
+      expectStatus(await request('POST', `/v1/jobs/${asked.body.job.id}/cancel`), 200);
+      expect((await current(server.id)).state).toBe('rescue');
+      expect((await detail(server.domainName))?.kernel).toBe(KERNEL);
+    } finally {
+      await stack.startWorker();
+    }
+    expect((await accepted('POST', `/v1/servers/${server.id}/rescue/exit`)).job.status).toBe('succeeded');
+    expect((await detail(server.domainName))?.bootloader).toBe('pygrub');
+  });
+
   it('refuses (409, nothing queued) when the keys would not fit the rescue command line', async () => {
     const big = await stack.api.request('POST', '/v1/servers', {
       token: tenant.token,
