@@ -142,7 +142,7 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
           // The same agent code as on a real Dom0; only its runner is the simulator's.
           const runner = new SimHostRunner(runtime, { drop: io.drop, persist });
           const core = agentCore(runner);
-          const exitCode = await runAgentSession(core, line, { stdin: io.streams.stdin, stdout: io.streams.stdout, stderr: io.stderr });
+          const exitCode = await runAgentSession(core, line, { stdin: io.streams.stdin, stdout: io.streams.stdout, stderr: io.stderr, closed: io.closed });
           return { stdout: '', stderr: '', exitCode };
         }
         if (!isSimControl(line)) {

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { HostRepository } from '@carve/inventory';
 import { ServerRepository } from '@carve/servers';
-import { SshConnectionPool, xlConsoleCommand } from '@carve/xen';
+import { agentExecutorFor, SshConnectionPool, xlConsoleCommand } from '@carve/xen';
 import { ConsoleUnavailableError } from './console-hub';
 import type { ConsoleUpstream, ConsoleUpstreamOpener } from './console-upstream';
 import { openExecConsole } from './exec-console-upstream';
@@ -39,7 +39,8 @@ export class Dom0ConsoleOpener implements ConsoleUpstreamOpener, OnApplicationSh
       privateKey: this.key(serverId),
       expectedHostKeyFingerprint: host.hostKeyFingerprint,
     };
-    return openExecConsole(this.pool, target, xlConsoleCommand(server.domainName));
+    // Through the host's agent (console.attach): carve's key runs nothing else on a Dom0.
+    return openExecConsole(agentExecutorFor(this.pool), target, xlConsoleCommand(server.domainName));
   }
 
   private key(serverId: string): Buffer {

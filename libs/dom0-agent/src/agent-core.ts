@@ -85,7 +85,7 @@ export class AgentCore {
   }
 
   /** A stream verb on its own channel: raw bytes on `stdout` (stream-read) or from `stdin` (stream-write). Returns the exit code. */
-  async stream(mode: 'stream-read' | 'stream-write', requestJson: string, io: { stdin: Readable; stdout: Writable; stderr: Writable }): Promise<number> {
+  async stream(mode: 'stream-read' | 'stream-write', requestJson: string, io: { stdin: Readable; stdout: Writable; stderr: Writable; closed?: AbortSignal }): Promise<number> {
     let prepared: Prepared;
     try {
       prepared = this.prepare(parseJson(requestJson), [mode]);
@@ -93,15 +93,16 @@ export class AgentCore {
       io.stderr.write(`carve-agent: refused: ${(error as Error).message}\n`);
       return 2;
     }
-    const { signal, done } = timeoutSignal(prepared.timeoutMs);
+    const { signal, done } = timeoutSignal(prepared.timeoutMs, prepared.verb.interactive ? io.closed : undefined);
     try {
       const release = await this.locks.acquire(prepared.locks, signal);
       try {
         const argv = prepared.command.argv ?? [];
-        const result = await this.options.runner.run(argv, mode === 'stream-read' ? { stdout: io.stdout, signal } : { stdin: io.stdin, signal });
+        const streams = mode === 'stream-write' ? { stdin: io.stdin } : prepared.verb.interactive ? { stdin: io.stdin, stdout: io.stdout } : { stdout: io.stdout };
+        const result = await this.options.runner.run(argv, { ...streams, signal });
         if (result.stdout) io.stdout.write(result.stdout);
         if (result.stderr) io.stderr.write(result.stderr);
-        if (signal.aborted) io.stderr.write(`carve-agent: ${prepared.verb.name} timed out after ${prepared.timeoutMs} ms; its processes were killed\n`);
+        if (signal.aborted && !io.closed?.aborted) io.stderr.write(`carve-agent: ${prepared.verb.name} timed out after ${prepared.timeoutMs} ms; its processes were killed\n`);
         return result.exitCode;
       } finally {
         await release();
@@ -175,10 +176,20 @@ export class AgentCore {
   }
 }
 
-function timeoutSignal(ms: number): { signal: AbortSignal; done: () => void } {
+/** Aborts after `ms`, or when `also` aborts (the channel of an interactive stream closed). */
+function timeoutSignal(ms: number, also?: AbortSignal): { signal: AbortSignal; done: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), ms);
-  return { signal: controller.signal, done: () => clearTimeout(timer) };
+  const abort = (): void => controller.abort();
+  if (also?.aborted) abort();
+  also?.addEventListener('abort', abort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      also?.removeEventListener('abort', abort);
+    },
+  };
 }
 
 function idOf(raw: unknown): string {

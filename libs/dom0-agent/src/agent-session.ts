@@ -9,6 +9,8 @@ export interface SessionIo {
   readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
+  /** Aborts when the session's channel closes (ends an interactive stream such as a console). */
+  readonly closed?: AbortSignal;
 }
 
 export function agentHello(): AgentHello {

@@ -33,6 +33,8 @@ export interface VerbDefinition {
   locks(args: VerbArgs): string[];
   readonly defaultTimeoutMs: number;
   readonly maxTimeoutMs: number;
+  /** stream-read only: the channel's stdin goes to the command too, and the command ends when the channel does (a console). */
+  readonly interactive?: boolean;
 }
 
 const registry = new Map<string, VerbDefinition>();

@@ -34,6 +34,7 @@ import {
   xlVcpuListQuery,
   type XentopOptions,
 } from '../commands/xl-read.queries';
+import { xlConsoleCommand } from '../commands/xl-console.commands';
 import { xenstoreRemoveVifRateCommand, xenstoreWriteVifRateCommand } from '../commands/xenstore.commands';
 import type { InstallImageOptions } from '../client/install-image';
 import type { DomainSpec } from '../domain-config/domain-spec';
@@ -67,7 +68,7 @@ function define<T>(
   kind: VerbKind,
   build: (args: A<T>) => Dom0Command,
   locks: (args: A<T>) => string[],
-  timeouts: { defaultTimeoutMs: number; maxTimeoutMs: number },
+  timeouts: { defaultTimeoutMs: number; maxTimeoutMs: number; interactive?: boolean },
   run?: (context: ProcedureContext, args: A<T>) => ReturnType<NonNullable<VerbDefinition['run']>>,
 ): void {
   registerVerb({
@@ -130,6 +131,9 @@ function registerBuiltInVerbs(): void {
   define<{ vg: string; lv: string }>('volume.checksum', 'command', (a) => volumeChecksumQuery(a).command, volumeOf, LONG);
   define<{ vg: string; lv: string }>('volume.read', 'stream-read', (a) => ddReadCommand(a), volumeOf, STREAM);
   define<{ vg: string; lv: string }>('volume.write', 'stream-write', (a) => ddWriteCommand(a), volumeOf, STREAM);
+
+  // a domain's PV console, both ways, while the channel is open (no lock: watching a console changes nothing)
+  define<{ name: string }>('console.attach', 'stream-read', (a) => xlConsoleCommand(a.name), none, { ...STREAM, interactive: true });
 }
 
 function settingsOf(value: unknown): SchedCredit2Settings {

@@ -1,6 +1,6 @@
 import { validateDomainName } from '../shell/argument-validators';
 import { buildCommand } from './build-command';
-import { Dom0Command } from './dom0-command';
+import { asVerb, Dom0Command } from './dom0-command';
 
 /**
  * Attach to a domain's PV console, both ways, for as long as the channel stays open: run
@@ -10,5 +10,5 @@ import { Dom0Command } from './dom0-command';
  */
 export function xlConsoleCommand(name: string): Dom0Command {
   const domain = validateDomainName(name, 'name');
-  return buildCommand(['xl', 'console', '-t', 'pv', domain], `attach to the console of domain ${domain}`);
+  return asVerb('console.attach', { name }, buildCommand(['xl', 'console', '-t', 'pv', domain], `attach to the console of domain ${domain}`));
 }
