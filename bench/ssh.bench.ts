@@ -5,12 +5,18 @@
  *   new connection   a fresh ssh2 connection (handshake + auth) per command
  *   ControlMaster    OpenSSH's ssh client, one process per command over a ControlMaster
  * Prints warm round trips (median/p95) and the time for 100 commands on one host.
+ *
+ * The Dom0 agent (bench/agent-round-trip.ts): a warm request through the long-lived
+ * `carve-agent serve` channel (AgentExecutor) against a plain pooled exec of the same
+ * command in the same run, on an sshd with the agent as a key's forced command and on
+ * the simulator (carve's key gets the agent there; the raw rows use its admin key).
  */
 import { startSimHost } from '@carve/dom0-sim';
 import { Dom0CommandInput, Dom0Target, SshConnectionPool } from '@carve/xen';
 // Relative until libs/testing/src/index.ts re-exports './sshd' (jest and swc map only `@carve/<lib>`, no subpaths).
 // eslint-disable-next-line no-restricted-imports
 import { generateEd25519KeyPair, startSshd } from '../libs/testing/src/sshd';
+import { AgentMeasurement, benchAgentOnOpenSsh, compareAgentWithPlain, printAgentRatios } from './agent-round-trip';
 import { OpenSshControlMaster } from './openssh-control-master';
 import { runLimited, summarize, Summary, timeEach, timeTotal } from './timing';
 
@@ -29,10 +35,13 @@ interface Measurement {
 
 async function main(): Promise<void> {
   const measurements: Measurement[] = [];
+  const agent: AgentMeasurement[] = [];
   measurements.push(...(await benchOpenSsh()));
-  measurements.push(...(await benchSimulator()));
+  agent.push(await benchAgentOnOpenSsh());
+  measurements.push(...(await benchSimulator(agent)));
   printTable(measurements);
   printRatios(measurements);
+  printAgentRatios(agent);
 }
 
 async function benchOpenSsh(): Promise<Measurement[]> {
@@ -60,7 +69,8 @@ async function benchOpenSsh(): Promise<Measurement[]> {
   }
 }
 
-async function benchSimulator(): Promise<Measurement[]> {
+/** carve's key runs the agent on the simulator, as on a real Dom0; the raw rows use the simulator's admin key. */
+async function benchSimulator(agent: AgentMeasurement[]): Promise<Measurement[]> {
   const key = generateEd25519KeyPair('carve-bench');
   const host = await startSimHost({ port: 0, authorizedKeys: [key.public] });
   const target: Dom0Target = {
@@ -68,14 +78,14 @@ async function benchSimulator(): Promise<Measurement[]> {
     address: '127.0.0.1',
     port: host.port,
     username: 'root',
-    privateKey: key.private,
+    privateKey: host.adminPrivateKey,
     expectedHostKeyFingerprint: host.hostKeyFingerprint,
   };
   const command: Dom0CommandInput = { line: 'xl list', description: 'xl list' };
   const [keyType, keyData] = host.hostPublicKey.split(' ');
   const controlMaster = new OpenSshControlMaster({
     ...target,
-    privateKey: key.private,
+    privateKey: host.adminPrivateKey,
     knownHostsLine: `[127.0.0.1]:${host.port} ${keyType} ${keyData}`,
   });
   try {
@@ -84,6 +94,7 @@ async function benchSimulator(): Promise<Measurement[]> {
       await measureNewConnection('Dom0 simulator', target, command),
     ];
     results.push(await measureControlMaster('Dom0 simulator', controlMaster, command.line));
+    agent.push(await compareAgentWithPlain('Dom0 simulator', { target: { ...target, hostId: 'bench-sim-plain' }, command }, { ...target, hostId: 'bench-sim-agent', privateKey: key.private }));
     return results;
   } finally {
     await controlMaster.close();
