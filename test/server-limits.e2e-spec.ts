@@ -63,34 +63,49 @@ it('shows Xen defaults on a new server: no cap, weight 256, no rate', async () =
   expect(await vifRates(server.domainName)).toEqual([null]);
 });
 
-it('caps and weighs a running server live, writes the rate into its config for the next boot, and keeps all three across reboots', async () => {
+it('caps, weighs and rate-limits a running server live, writes all three into its config, and keeps them across reboots', async () => {
   const { res, job } = await act('PATCH', `/v1/servers/${server.id}/limits`, { cpuCapPercent: 150, cpuWeight: 512, networkRateMbit: 100 });
-  expect(res.body).toMatchObject({ cpu: 'live', network: 'next-boot', server: { limits: { cpuCapPercent: 150, cpuWeight: 512, networkRateMbit: 100 } }, job: { type: 'server.set-limits' } });
+  expect(res.body).toMatchObject({ cpu: 'live', network: 'live', server: { limits: { cpuCapPercent: 150, cpuWeight: 512, networkRateMbit: 100 } }, job: { type: 'server.set-limits' } });
   expect(job.steps.map((s: { name: string }) => s.name)).toEqual(['write domain config', 'apply cpu limits', 'network rate']);
-  expect(job.steps.flatMap((s: { commands?: string[] }) => s.commands ?? [])).toContain(`xl sched-credit2 -d ${server.domainName} -w 512 -c 150`);
+  const commands = job.steps.flatMap((s: { commands?: string[] }) => s.commands ?? []);
+  expect(commands).toContain(`xl sched-credit2 -d ${server.domainName} -w 512 -c 150`);
+  const domid = (await schedRow(server.domainName))!.domid;
+  // libxl's form of rate=100Mb/s: 625,000 bytes of credit per 50 ms, in the node netback watches.
+  expect(commands).toContain(`xenstore-write /local/domain/0/backend/vif/${domid}/0/rate 625000,50000`);
+  expect(job.steps.find((s: { name: string }) => s.name === 'network rate').note).toMatch(/^rate=100Mb\/s applied live to vif \d+\.0 /);
 
   expect(await schedRow(server.domainName)).toMatchObject({ pool: 'Pool-0', weight: 512, cap: 150 });
   const cfg = await run(`cat /etc/xen/${server.domainName}.cfg`);
   expect(cfg).toMatch(/^cpu_weight = 512$/m);
   expect(cfg).toMatch(/^cap {8}= 150$/m);
   expect(cfg).toMatch(/^vif {2}= \[ 'mac=00:16:3e:[0-9a-f:]{8},bridge=xenbr0,rate=100Mb\/s' \]$/m);
-  // The running vif keeps its old rate until the next boot, and the server says so.
-  expect(await vifRates(server.domainName)).toEqual([null]);
-  expect(await current()).toMatchObject({ pendingReboot: true, limits: { cpuCapPercent: 150, cpuWeight: 512, networkRateMbit: 100 } });
-
-  // The pending rate makes the reboot re-create the domain from the config: a new domid, all limits on it.
-  const before = (await schedRow(server.domainName))!.domid;
-  const reboot = await act('POST', `/v1/servers/${server.id}/reboot`);
-  expect(reboot.job.steps.map((s: { name: string }) => s.name)).toEqual(['write domain config', 'shut down domain', 'create domain', 'apply cpu limits', 'mark running']);
-  const after = await schedRow(server.domainName);
-  expect(after).toMatchObject({ weight: 512, cap: 150 });
-  expect(after!.domid).not.toBe(before);
+  // The running vif has the new rate now: nothing waits for a reboot.
   expect(await vifRates(server.domainName)).toEqual([100]);
-  expect((await current()).pendingReboot).toBe(false);
+  expect(await run(`xenstore-read /local/domain/0/backend/vif/${domid}/0/rate`)).toBe('625000,50000\n');
+  expect(await current()).toMatchObject({ pendingReboot: false, limits: { cpuCapPercent: 150, cpuWeight: 512, networkRateMbit: 100 } });
 
-  // A plain xl reboot (nothing pending) keeps them too.
+  // Changed again while it runs: live each time.
+  await act('PATCH', `/v1/servers/${server.id}/limits`, { networkRateMbit: 50 });
+  expect(await vifRates(server.domainName)).toEqual([50]);
+  const back = await act('PATCH', `/v1/servers/${server.id}/limits`, { networkRateMbit: 100 });
+  expect(back.res.body.network).toBe('live');
+  expect(await vifRates(server.domainName)).toEqual([100]);
+
+  // A reboot boots the domain from its config: a new domid, every limit on it.
   await act('POST', `/v1/servers/${server.id}/reboot`);
   expect(await schedRow(server.domainName)).toMatchObject({ weight: 512, cap: 150 });
+  expect(await vifRates(server.domainName)).toEqual([100]);
+  expect((await current()).pendingReboot).toBe(false);
+});
+
+it('lifts a running vif\'s rate live (the xenstore node removed), and sets it again', async () => {
+  const cleared = await act('PATCH', `/v1/servers/${server.id}/limits`, { networkRateMbit: null });
+  expect(cleared.res.body).toMatchObject({ network: 'live', server: { limits: { networkRateMbit: null } } });
+  const domid = (await schedRow(server.domainName))!.domid;
+  expect(cleared.job.steps.flatMap((s: { commands?: string[] }) => s.commands ?? [])).toContain(`xenstore-rm /local/domain/0/backend/vif/${domid}/0/rate`);
+  expect(await vifRates(server.domainName)).toEqual([null]);
+  expect(await run(`cat /etc/xen/${server.domainName}.cfg`)).not.toContain('rate=');
+  await act('PATCH', `/v1/servers/${server.id}/limits`, { networkRateMbit: 100 });
   expect(await vifRates(server.domainName)).toEqual([100]);
 });
 

@@ -20,8 +20,8 @@ export interface ServerLimitsChange {
 type LimitField = JobParams[JobType.SetServerLimits]['changed'][number];
 
 export interface LimitsAccepted extends AcceptedChange {
-  /** For what changed: cpu live (`xl sched-credit2` on the running domain) or next-boot; network always next-boot (a running vif takes a new rate only when re-plugged). */
-  applied: { cpu?: 'live' | 'next-boot'; network?: 'next-boot' };
+  /** For what changed: live on a running server (cpu with `xl sched-credit2`, network through each vif's xenstore rate node), else next-boot. */
+  applied: { cpu?: 'live' | 'next-boot'; network?: 'live' | 'next-boot' };
 }
 
 /**
@@ -64,7 +64,7 @@ export class ServerLimitsService implements OnModuleInit {
         throw new ConflictError('no_change', `The server already has these limits (cap ${describeCap(server.cpuCapPercent)}, weight ${server.cpuWeight}, network ${describeRate(server.networkRateMbit)}).`);
       }
       if (changed.includes('cpuCapPercent') || changed.includes('cpuWeight')) applied.cpu = server.state === 'running' ? 'live' : 'next-boot';
-      if (changed.includes('networkRateMbit')) applied.network = 'next-boot';
+      if (changed.includes('networkRateMbit')) applied.network = server.state === 'running' ? 'live' : 'next-boot';
       Object.assign(server, next);
       await this.servers.saveServer(server, manager);
       const params: JobParams[JobType.SetServerLimits] = { changed, previous };

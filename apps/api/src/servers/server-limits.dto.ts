@@ -36,7 +36,7 @@ export class ServerLimitsDto {
     minimum: 1,
     maximum: VIF_RATE_MAX_MBIT,
     example: 100,
-    description: 'Outgoing network rate in Mbit/s (vif rate= in the domain config); null is unlimited. Applies at the next boot: a running vif takes a new rate only when re-plugged.',
+    description: 'Outgoing network rate in Mbit/s (vif rate= in the domain config); null is unlimited. Live on a running server (the xenstore rate node of each vif, which netback watches), else at its next start.',
   })
   @IsOptional()
   @IsInt()
@@ -49,5 +49,5 @@ export class LimitsAcceptedDoc {
   @ApiProperty({ type: ServerDoc }) server: ServerDoc;
   @ApiProperty({ type: JobView, description: 'Follow it at /v1/jobs/{id}' }) job: JobView;
   @ApiPropertyOptional({ enum: ['live', 'next-boot'], description: 'When cap or weight changed: live on a running server, else at its next start' }) cpu?: 'live' | 'next-boot';
-  @ApiPropertyOptional({ enum: ['next-boot'], description: 'When the network rate changed' }) network?: 'next-boot';
+  @ApiPropertyOptional({ enum: ['live', 'next-boot'], description: 'When the network rate changed: live on a running server, else at its next start' }) network?: 'live' | 'next-boot';
 }

@@ -51,12 +51,20 @@ describe('SetLimitsHandler', () => {
     expect(again.note('apply cpu limits')).toBe('domain already has weight 512, cap 150%');
   });
 
-  it('writes the vif rate for the next boot, and a reboot applies it with the cap kept', async () => {
+  it('sets the vif rate live on the running domain and in its config, once, and a reboot keeps it with the cap', async () => {
     const ctx = await setLimits({ networkRateMbit: 100 }, ['networkRateMbit']);
-    expect(ctx.note('network rate')).toMatch(/^rate=100Mb\/s is in the config; .* next reboot \(pending reboot\)$/);
+    const domid = bed.domain(name)!.domid;
+    expect(ctx.commands).toContain(`xenstore-write /local/domain/0/backend/vif/${domid}/0/rate 625000,50000`);
+    expect(ctx.note('network rate')).toMatch(/^rate=100Mb\/s applied live to vif \d+\.0 \(xenstore backend rate/);
     expect(config().vifs[0]).toMatchObject({ rateMbitPerSec: 100 });
-    expect(bed.domain(name)?.vifs[0]?.rateMbitPerSec).toBeUndefined();
-    expect(await row()).toMatchObject({ pendingReboot: true, networkRateMbit: 100 });
+    expect(bed.domain(name)?.vifs[0]?.rateMbitPerSec).toBe(100);
+    expect(await row()).toMatchObject({ pendingReboot: false, networkRateMbit: 100 });
+
+    // A retry after a crash finds the rate on the running vif and writes nothing.
+    const again = bed.context(JobType.SetServerLimits, server.id, { changed: ['networkRateMbit'], previous });
+    await new SetLimitsHandler(bed.support).run(again);
+    expect(again.commands.some((c) => c.startsWith('xenstore-'))).toBe(false);
+    expect(again.note('network rate')).toBe('the running domain already has rate=100Mb/s');
 
     await new RebootServerHandler(bed.support).run(bed.context(JobType.RebootServer, server.id, {}));
     expect(bed.domain(name)).toMatchObject({ cpuWeight: 512, capPercent: 150, vifs: [expect.objectContaining({ rateMbitPerSec: 100 })] });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { JobContext, JobHandler, JobType } from '@carve/jobs';
-import { markPendingReboot } from './live-resize';
 import { ServerJobSupport } from './server-job-support';
 
 type Ctx = JobContext<JobType.SetServerLimits>;
@@ -9,9 +8,9 @@ type Ctx = JobContext<JobType.SetServerLimits>;
  * CPU cap and weight, and the vif rate. The server row already holds the limits (the
  * request set them), so the config is written from it: whatever boots the domain next
  * (start, a reboot that re-creates it, a move) boots with them. On a running domain the
- * cap and weight are set live with `xl sched-credit2`; a vif's rate is read by netback
- * when the vif connects, so on Xen a new rate needs the vif re-plugged: it applies at the
- * next boot (pending reboot), unless the running domain already has it.
+ * cap and weight are set live with `xl sched-credit2`, and each vif's rate through its
+ * xenstore backend node, which netback watches (Dom0Client.setVifRatesLive); a stopped
+ * domain gets them at its next start.
  */
 @Injectable()
 export class SetLimitsHandler implements JobHandler<JobType.SetServerLimits> {
@@ -33,17 +32,10 @@ export class SetLimitsHandler implements JobHandler<JobType.SetServerLimits> {
       await ctx.step('network rate', async (report) => {
         const wanted = server.networkRateMbit;
         const said = wanted === null ? 'no rate limit' : `rate=${wanted}Mb/s`;
-        const rates = running ? await ctx.dom0.vifRatesMbit(server.domainName) : null;
-        if (rates === null) {
-          report.note(`domain not running; ${said} applies at the next start (it is in its config)`);
-          return;
-        }
-        if (rates.every((rate) => rate === wanted)) {
-          report.note(`the running domain already has ${said}`);
-          return;
-        }
-        await markPendingReboot(ctx, this.support, server);
-        report.note(`${said} is in the config; a running vif takes a new rate only when re-plugged, so it applies at the next reboot (pending reboot)`);
+        const live = running ? await ctx.dom0.setVifRatesLive(server.domainName, wanted) : null;
+        if (live === null) report.note(`domain not running; ${said} applies at the next start (it is in its config)`);
+        else if (live.changed.length === 0) report.note(`the running domain already has ${said}`);
+        else report.note(`${said} applied live to vif ${live.changed.map((devid) => `${live.domid}.${devid}`).join(', ')} (xenstore backend rate, read by netback at once); the config has it for the next boot`);
       });
     }
   }

@@ -17,7 +17,8 @@ import {
   xlVcpuSetCommand,
 } from '../commands/xl-domain.commands';
 import { xlInfoQuery, xlListLongQuery, xlListQuery, xlSchedCredit2ListQuery } from '../commands/xl-read.queries';
-import { vifRateMbitOf } from '../domain-config/domain-limits';
+import { xenstoreRemoveVifRateCommand, xenstoreWriteVifRateCommand } from '../commands/xenstore.commands';
+import { validateVifRateMbit, vifRateMbitOf } from '../domain-config/domain-limits';
 import { DomainSpec } from '../domain-config/domain-spec';
 import { parseDomainConfig } from '../domain-config/parse-domain-config';
 import { renderDomainConfig } from '../domain-config/render-domain-config';
@@ -386,6 +387,26 @@ export class Dom0Client {
     const wanted = validateDomainName(name, 'name');
     const detail = (await this.listDomainDetails()).find((d) => d.name === wanted);
     return detail ? detail.nics.map(vifRateMbitOf) : null;
+  }
+
+  /**
+   * Gives every vif of the running domain the rate (Mbit/s; null: no limit) now, through its
+   * xenstore backend node, which netback watches. Check before act: a vif that already has
+   * it is left alone. Null when the domain is not running; else its domid and the devids changed.
+   */
+  async setVifRatesLive(name: string, rateMbit: number | null): Promise<{ domid: number; changed: number[] } | null> {
+    const wanted = validateDomainName(name, 'name');
+    if (rateMbit !== null) validateVifRateMbit(rateMbit, 'rateMbit');
+    const detail = (await this.listDomainDetails()).find((d) => d.name === wanted);
+    if (!detail) return null;
+    const changed: number[] = [];
+    for (const [index, nic] of detail.nics.entries()) {
+      if (vifRateMbitOf(nic) === rateMbit) continue;
+      const devid = nic.devid ?? index;
+      await this.runner.run(rateMbit === null ? xenstoreRemoveVifRateCommand(detail.domid, devid) : xenstoreWriteVifRateCommand(detail.domid, devid, rateMbit));
+      changed.push(devid);
+    }
+    return { domid: detail.domid, changed };
   }
 
   /** `xl block-attach`; no-op when that device is already attached as that vdev; `vdev_in_use` when another is. */
