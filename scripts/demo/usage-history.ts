@@ -28,22 +28,22 @@ interface HostDetail {
   location: string | null;
 }
 
-/** carve's own SSH key (the one npm start made), which the simulated hosts trust. */
-function carveSshKey(ctx: DemoContext): string | undefined {
-  const path = ctx.local.env.CARVE_SSH_PRIVATE_KEY_PATH ?? join(ctx.local.dataDir, 'ssh', 'id_ed25519');
+/** The simulators' admin key (npm start made it beside their state): carve's own key reaches only the Dom0 agent. */
+function simAdminKey(ctx: DemoContext): string | undefined {
+  const path = join(ctx.local.dataDir, 'sim', 'admin-key');
   return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
 }
 
 /**
  * Runs `carve-sim workload DOMAIN PROFILE` on the server's simulated host (a simulator
  * command: real Dom0s have no such thing, so real hosts are left alone). False when the
- * host is not a local simulator or carve's key is not on this machine.
+ * host is not a local simulator or the simulators' admin key is not on this machine.
  */
 export async function stageWorkload(ctx: DemoContext, server: ServerView & { domainName: string }, profile: string): Promise<boolean> {
   const host = await ctx.operator.get<HostDetail>(`/v1/hosts/${server.hostId}`);
-  const key = carveSshKey(ctx);
+  const key = simAdminKey(ctx);
   if (host.location !== 'local simulator' || !key) {
-    ctx.narrator.detail(`${host.name} is not a local simulated host (or carve's SSH key is not here): its ${server.name} keeps its own workload`);
+    ctx.narrator.detail(`${host.name} is not a local simulated host (or the simulators' admin key is not here): its ${server.name} keeps its own workload`);
     return false;
   }
   const pool = new SshConnectionPool();

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateEd25519KeyPair, startSimHost, type SimHost } from '@carve/dom0-sim';
+import { generateEd25519KeyPair, simAdminKeyIn, startSimHost, type SimHost } from '@carve/dom0-sim';
 import { HostRepository, HostService, type HostInput } from '@carve/inventory';
 import type { DataSource } from 'typeorm';
 import { LaunchError } from './launch-error';
@@ -98,6 +98,8 @@ export async function startSimHosts(opts: SimHostsOptions): Promise<SimHost[]> {
   const dir = join(opts.dataDir, 'sim');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const service = new HostService(new HostRepository(opts.db));
+  // carve's key reaches only each host's agent; the admin key gets raw lines (carve-sim control, a human's xl list).
+  const adminKey = simAdminKeyIn(dir);
   const hosts: SimHost[] = [];
   try {
     for (let i = 0; i < opts.count; i += 1) {
@@ -111,8 +113,10 @@ export async function startSimHosts(opts: SimHostsOptions): Promise<SimHost[]> {
         port,
         hostKey: hostKeyFor(dir, name),
         authorizedKeys: [opts.authorizedKey],
+        adminKey,
         ...SIM_HOST_SHAPE,
         stateFile: join(dir, `${name}.state.json`),
+        agentStateDir: join(dir, `${name}.agent`),
       });
       hosts.push(sim);
       const outcome = await register(service, existing, sim);

@@ -5,3 +5,4 @@ export { DEFAULT_DISK_CAPACITY } from './state/disk-contention';
 export type { FailRule, DelayRule, DropRule } from './faults';
 export { WORKLOAD_PROFILES, type WorkloadProfileName } from './workload-profiles';
 export { generateEd25519KeyPair } from './generate-key';
+export { simAdminKeyIn, type SimAdminKey } from './admin-key';

@@ -7,6 +7,7 @@ import { generateEd25519KeyPair } from './generate-key';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { simAdminKeyIn } from './admin-key';
 import { startSimHost, type SimHost } from './sim-host';
 
 interface CliOptions {
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const authorizedKeys = readAuthorizedKeys(cli.authorizedKeys);
   const stateDir = resolve(cli.stateDir);
   mkdirSync(stateDir, { recursive: true });
+  const adminKey = simAdminKeyIn(stateDir);
   const hosts: SimHost[] = [];
   for (let i = 0; i < cli.hosts; i += 1) {
     const name = `sim-${i + 1}`;
@@ -72,13 +74,16 @@ async function main(): Promise<void> {
         port: cli.basePort === undefined ? 0 : cli.basePort + i,
         hostKey: hostKeyFor(stateDir, name),
         authorizedKeys,
+        adminKey,
         timeFactor: cli.timeFactor,
         stateFile: join(stateDir, `${name}.state.json`),
+        agentStateDir: join(stateDir, `${name}.agent`),
       }),
     );
   }
   for (const h of hosts) console.log(`${h.name}\t127.0.0.1:${h.port}\t${h.hostKeyFingerprint}`);
-  console.log(`state in ${stateDir}; try: ssh -p ${hosts[0].port} root@127.0.0.1 xl list`);
+  // The authorized keys get the Dom0 agent, as carve's key does on a real host; raw lines need the admin key.
+  console.log(`state in ${stateDir}; try: ssh -i ${adminKey.path} -p ${hosts[0].port} root@127.0.0.1 xl list`);
   const stop = (): void => {
     void Promise.all(hosts.map((h) => h.close())).then(() => process.exit(0));
   };
