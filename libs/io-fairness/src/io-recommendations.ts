@@ -77,8 +77,8 @@ export function limitsAdvice(domainName: string | null): LimitsAdvice {
       command: `xl sched-credit2 -d ${name} -c <cap, % of one CPU> -w <weight, default 256>`,
       effect: 'A CPU cap or a lower weight slows how fast the guest can issue IO, so it can soften contention indirectly; it bounds CPU, not disk IO.',
     },
-    network: { available: true, setting: "vif rate= in the domain config, e.g. 'rate=100Mb/s'", effect: 'Bounds its network traffic; it does nothing for disk IO.' },
-    note: 'carve does not set these limits yet; apply them by hand on the Dom0.',
+    network: { available: true, setting: "vif rate= in the domain config, e.g. 'rate=100Mb/s' (live through the vif's xenstore rate node)", effect: 'Bounds its outgoing network traffic; it does nothing for disk IO.' },
+    note: 'Set them with PATCH /v1/servers/:id/limits (cpuCapPercent, cpuWeight, networkRateMbit): live on a running server, kept across reboots, root switches and moves.',
   };
 }
 
