@@ -10,8 +10,9 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# swc compiles apps, libs, migrations and scripts to dist/ (path aliases rewritten to relative requires).
-RUN npm run build && npm prune --omit=dev
+# swc compiles apps, libs, migrations and scripts to dist/ (path aliases rewritten to relative requires);
+# agent:build bundles the Dom0 agent into dist/agent/carve-agent.js, the file POST /v1/hosts/:id/agent installs.
+RUN npm run build && npm run agent:build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \

@@ -5,12 +5,21 @@
  * configured, and by the tests. esbuild is a devDependency: a production image ships
  * the file built at image build time (CARVE_AGENT_BUNDLE_PATH) instead.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+/** The checkout (or the image's /app): the nearest directory above this file with a package.json, from source or from dist/. */
+function projectRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return process.cwd();
+  }
+}
+
+const ROOT = projectRoot();
 /** The agent's entry point (serve, call and version modes; reads SSH_ORIGINAL_COMMAND). */
-export const AGENT_ENTRY = join(__dirname, '..', '..', '..', 'apps', 'dom0-agent', 'src', 'main.ts');
-export const DEFAULT_BUNDLE_PATH = join(__dirname, '..', '..', '..', 'dist', 'agent', 'carve-agent.js');
+export const AGENT_ENTRY = join(ROOT, 'apps', 'dom0-agent', 'src', 'main.ts');
+export const DEFAULT_BUNDLE_PATH = join(ROOT, 'dist', 'agent', 'carve-agent.js');
 /** Debian 12 (bookworm) ships Node.js 18.19. */
 export const AGENT_NODE_TARGET = 'node18';
 
@@ -76,7 +85,7 @@ export async function buildAgentBundle(outFile?: string): Promise<BuiltAgentBund
     logLevel: 'silent',
     // The entry point may carry its own shebang; esbuild keeps a leading one and the banner adds none then.
     banner: { js: '#!/usr/bin/env node' },
-    tsconfig: join(__dirname, '..', '..', '..', 'tsconfig.json'),
+    tsconfig: join(ROOT, 'tsconfig.json'),
     plugins: [withoutSshClient],
   });
   const output = result.outputFiles[0];
