@@ -26,6 +26,9 @@ const WAITING_REASONS: Record<string, string> = {
   pending: 'ordered, not built yet; it moves once it runs (drain again)',
   provisioning: 'being built; it moves once it runs (drain again)',
   deleting: 'being deleted; nothing will be left to move',
+  entering_rescue: 'booting into rescue; it moves once it is out of rescue (drain again)',
+  rescue: 'in rescue (the customer is repairing it); it moves once it is out of rescue (drain again)',
+  leaving_rescue: 'leaving rescue; it moves once it runs (drain again)',
 };
 
 /**

@@ -51,6 +51,12 @@ describe('detectHostDrift', () => {
     ]);
   });
 
+  it('reports a server in rescue whose rescue system is gone, and leaves one being swapped into or out of rescue alone', () => {
+    const servers = [server({ domainName: 'fixing', state: 'rescue' }), server({ domainName: 'swapping', state: 'entering_rescue' }), server({ domainName: 'up', state: 'rescue' })];
+    const found = detectHostDrift(HOST, { domains: xlList([['up', 6, '-b----']]), volumes: [lv('fixing-root'), lv('swapping-root'), lv('up-root')] }, servers);
+    expect(kinds(found)).toEqual(['server_not_running:id-fixing']);
+  });
+
   it('lets servers being built, deleted or changed own half-built domains and every disk, removed ones included', () => {
     const servers = [
       server({ domainName: 'new', state: 'provisioning', disks: [{ id: 'a', volumeName: 'new-root', state: 'pending' }] }),

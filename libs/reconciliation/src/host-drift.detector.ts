@@ -8,7 +8,9 @@ export interface HostListing {
 }
 
 /** States whose domain and volumes are being built or removed right now. */
-const TRANSITIONAL = new Set(['pending', 'provisioning', 'deleting']);
+const TRANSITIONAL = new Set(['pending', 'provisioning', 'deleting', 'entering_rescue', 'leaving_rescue']);
+/** States whose domain should be up: the server's own system, or the rescue system under the same name. */
+const SHOULD_RUN = new Set(['running', 'rescue']);
 /** States that own nothing on the host: a failed create has been undone, a deleted server is gone. */
 const OWNS_NOTHING = new Set(['failed', 'deleted']);
 const DEAD_DOMAIN = new Set(['shutdown', 'crashed']);
@@ -47,7 +49,7 @@ export function detectHostDrift(hostId: string, listing: HostListing, servers: H
 
   const domainsByName = new Map(listing.domains.map((d) => [d.name, d]));
   for (const server of servers) {
-    if (server.state !== 'running' || guarded(server)) continue;
+    if (!SHOULD_RUN.has(server.state) || guarded(server)) continue;
     const domain = domainsByName.get(server.domainName);
     if (domain && !DEAD_DOMAIN.has(domain.state.summary)) continue;
     found.push({
