@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@carve/core';
-import { ServerRepository } from '@carve/servers';
+import { ALLOWED_ACTIONS, ServerRepository, type ServerState } from '@carve/servers';
 import { scopeOf, TokenService, type Actor } from '@carve/tenancy';
 import { ConsoleTicketRefusedError, ConsoleTicketService, type IssuedConsoleTicket } from './console-ticket.service';
 
@@ -21,6 +21,11 @@ export interface ConsoleOpener {
 /** Customer admins and operators may type; customer viewers watch. */
 export const canTypeAt = (actor: Pick<Actor, 'role'>): boolean => actor.role !== 'viewer';
 
+/** The state machine says where a console is: a running server, and one in rescue (the rescue system's console). */
+function hasConsole(state: ServerState): boolean {
+  return ALLOWED_ACTIONS[state].includes('console');
+}
+
 /** The rules around opening a console: who may, with which ticket, at which server. */
 @Injectable()
 export class ConsoleAccessService {
@@ -33,7 +38,7 @@ export class ConsoleAccessService {
   async issueTicket(actor: Actor, serverId: string): Promise<ConsoleTicketView> {
     const server = await this.servers.findInScope(scopeOf(actor), serverId);
     if (!server) throw new NotFoundError('server', serverId);
-    if (server.state !== 'running') throw new ConflictError('server_not_running', `The server is ${server.state}; its console is there while it runs. Start it first.`, { state: server.state });
+    if (!hasConsole(server.state)) throw new ConflictError('server_not_running', `The server is ${server.state}; its console is there while it runs. Start it first.`, { state: server.state });
     const issued = await this.tickets.issue(actor, server.id);
     return { ...issued, serverId: server.id, url: `/v1/servers/${server.id}/console?ticket=${encodeURIComponent(issued.ticket)}`, canType: canTypeAt(actor) };
   }
@@ -51,7 +56,7 @@ export class ConsoleAccessService {
     if (grant.serverId !== server.id) throw new ConsoleTicketRefusedError('The console ticket is for another server.');
     if (bearerActor && bearerActor.userId !== grant.userId) throw new ConsoleTicketRefusedError('The console ticket belongs to another user.');
     await this.tokens.assertStillValid(actor);
-    if (server.state !== 'running') throw new ConflictError('server_not_running', `The server is ${server.state}; its console is there while it runs.`, { state: server.state });
+    if (!hasConsole(server.state)) throw new ConflictError('server_not_running', `The server is ${server.state}; its console is there while it runs.`, { state: server.state });
     return { actor, canType: canTypeAt(actor) };
   }
 
