@@ -58,9 +58,14 @@ export class BootstrapSession {
           offered = fingerprint;
           return false;
         },
-        ...(credential.password !== undefined ? { password: credential.password, tryKeyboard: false } : {}),
+        // Providers' Dom0s take a root password as `password` or, behind PAM, as keyboard-interactive.
+        ...(credential.password !== undefined ? { password: credential.password, tryKeyboard: true } : {}),
         ...(credential.privateKey !== undefined ? { privateKey: credential.privateKey, passphrase: credential.passphrase } : {}),
       };
+      if (credential.password !== undefined) {
+        const password = credential.password;
+        client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => password)));
+      }
       client.once('ready', () => resolve(new BootstrapSession(client)));
       client.once('error', (error: Error & { level?: string; code?: string }) => {
         client.end();
