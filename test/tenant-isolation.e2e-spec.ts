@@ -126,8 +126,11 @@ function invoiceOf({ api, owner }: WalkContext) {
   return made;
 }
 
-/** Routes that are not the API proper: docs, the OpenAPI document, health. */
-const OUTSIDE_THE_API = /^\/(docs|openapi|health)(\/|\.|$)/;
+/**
+ * Routes that are not the API proper: docs, the OpenAPI document, health, and the console
+ * page with its assets (static: the page asks the API for a ticket with the user's token).
+ */
+const OUTSIDE_THE_API = /^\/(docs|openapi|health|console)(\/|\.|$)/;
 
 interface Route {
   method: string;

@@ -31,6 +31,7 @@ import { TokensController } from './tokens/tokens.controller';
 import { UsersController } from './users/users.controller';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 import { SshKeysApiModule } from './ssh-keys/ssh-keys-api.module';
+import { ConsoleApiModule } from './console/console-api.module';
 
 @Module({})
 export class ApiModule {
@@ -61,6 +62,7 @@ export class ApiModule {
         WebhooksApiModule,
         AgentInstallApiModule,
         SshKeysApiModule,
+        ConsoleApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
       providers: [

@@ -73,7 +73,7 @@ export function bootLog(domain: SimDomain, root: GuestRoot | undefined): string 
     `[    0.004000] Memory: ${domain.memoryMiB * 1024}K available`,
     `[    0.012000] smpboot: Allowing ${domain.maxVcpus} CPUs, 0 hotplug CPUs`,
     '[    0.412000] xen_netfront: Initialising Xen virtual ethernet driver',
-    ...domain.disks.map((d, i) => `[    0.${String(520 + i * 4).padStart(6, '0')}] blkfront: ${d.vdev}: flush diskcache: enabled; persistent grants: enabled; indirect descriptors: enabled;`),
+    ...domain.disks.map((d, i) => `[    0.${String(520_000 + i * 4_000)}] blkfront: ${d.vdev}: flush diskcache: enabled; persistent grants: enabled; indirect descriptors: enabled;`),
     `[    1.104000] EXT4-fs (${vdev}): mounted filesystem with ordered data mode. Quota mode: none.`,
     '[    1.320000] systemd[1]: Inserted module \'autofs4\'',
     `[    1.356000] systemd[1]: Hostname set to <${root?.hostname ?? domain.name}>.`,
