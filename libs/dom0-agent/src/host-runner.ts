@@ -43,11 +43,14 @@ export class AbandonedRequestError extends Error {}
  * (detached), so a timeout kills the whole tree it started with one `kill(-pgid)`.
  */
 export class LocalHostRunner implements HostRunner {
+  /** `env`: the commands' environment; the agent's own when absent. */
+  constructor(private readonly env?: Readonly<Record<string, string | undefined>>) {}
+
   run(argv: readonly string[], options: RunOptions): Promise<RunResult> {
     return new Promise((resolve) => {
       const [file, ...args] = argv;
       if (file === undefined) throw new Error('empty argv');
-      const child = spawn(file, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(file, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], ...(this.env ? { env: this.env } : {}) });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       const kill = (): void => {
