@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { upgradeStorage } from './block-devices';
 import type { SimHostState } from './host-state';
+import { upgradeRescueImage } from './rescue-image';
 
 interface StateFile {
   version: 1;
@@ -16,6 +17,7 @@ export function loadState(path: string): { state: SimHostState; simNow: number }
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as StateFile;
   if (parsed.version !== 1) throw new Error(`${path}: unknown simulator state version ${String(parsed.version)}`);
   upgradeStorage(parsed.state, parsed.simNow);
+  upgradeRescueImage(parsed.state);
   return { state: parsed.state, simNow: parsed.simNow };
 }
 
