@@ -1,7 +1,8 @@
 // Acting on the IO impact report: the offender is moved off its host (POST /v1/servers/:id/move,
 // the real worker and two simulated Dom0s over SSH), and the next window on the old host shows
 // no contention while its IO goes with it to the new host. The simulator runs 60x real time:
-// a collection every second is one every simulated minute.
+// a collection every second is one every simulated minute; it starts 12 simulated hours back so
+// that a slow copy (minutes of real time, hours simulated) keeps its clock behind the API's.
 import type { Host } from '@carve/inventory';
 import { HostRepository } from '@carve/inventory';
 import { HostCollector } from '@carve/metering';
@@ -58,7 +59,7 @@ async function report(hostId: string, from?: number): Promise<Json> {
 }
 
 beforeAll(async () => {
-  stack = await startStack({ hosts: 2, sim: { startAt: Date.now() / 1000 - 3 * 3600 }, env: { METERING_INTERVAL_SECONDS: '0', IO_DOMINANCE_INTERVAL_SECONDS: '0' } });
+  stack = await startStack({ hosts: 2, sim: { startAt: Date.now() / 1000 - 12 * 3600 }, env: { METERING_INTERVAL_SECONDS: '0', IO_DOMINANCE_INTERVAL_SECONDS: '0' } });
   [crowded, spare] = stack.hosts.map((h) => h.id) as [string, string];
   // Both on one host: the other takes nothing new while they are placed.
   expectStatus(await stack.api.request('PATCH', `/v1/hosts/${spare}`, { body: { status: 'maintenance' } }), 200);
@@ -84,7 +85,7 @@ it('after the offender moves, the next window on its old host shows no contentio
   const moved = await stack.api.request('POST', `/v1/servers/${noisy.serverId}/move`, { body: {} });
   expectStatus(moved, 202);
   expect(moved.body.move.targetHostId).toBe(spare);
-  expect((await waitForJob(stack.api, stack.api.operatorToken, moved.body.job.id, 180_000)).status).toBe('succeeded');
+  expect((await waitForJob(stack.api, stack.api.operatorToken, moved.body.job.id, 480_000)).status).toBe('succeeded');
   expect((await stack.api.request('GET', `/v1/servers/${noisy.serverId}`, {})).body.hostId).toBe(spare);
   // The guest's ETL keeps running where it now lives.
   expect(simOf(spare).setWorkload(noisy.domainName, 'io-heavy')).toBe(true);
@@ -117,4 +118,4 @@ it('after the offender moves, the next window on its old host shows no contentio
   const across = await stack.api.request('GET', `/v1/customers/${customer}/io-impact`, {});
   expectStatus(across, 200);
   expect(across.body.hosts.map((h: Json) => h.hostId).sort()).toEqual([crowded, spare].sort());
-}, 240_000);
+}, 600_000);

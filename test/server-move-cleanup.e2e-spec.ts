@@ -48,7 +48,7 @@ it('keeps the source reservation when the source cannot be cleaned, and says so'
   source.sim.fail({ match: 'lvremove', exitCode: 5, stderr: `  Logical volume vg0/${server.domainName}-root in use.` });
   const moved = await stack.api.request('POST', `/v1/servers/${server.id}/move`, { body: { targetHostId: target.id } });
   expectStatus(moved, 202);
-  await waitForJob(stack.api, stack.api.operatorToken, moved.body.job.id, 120_000);
+  await waitForJob(stack.api, stack.api.operatorToken, moved.body.job.id, 480_000);
 
   const cleanup = await until('the cleanup job to fail for good', async () => {
     const jobs = (await stack.api.request('GET', `/v1/jobs?hostId=${source.id}&limit=100`, {})).body.items as Json[];
@@ -84,4 +84,4 @@ it('keeps the source reservation when the source cannot be cleaned, and says so'
   ]);
   // Operator only.
   expect((await stack.api.request('GET', '/v1/events?kind=server.move.cleanup_failed', { token: tenant.token })).body.items).toEqual([]);
-}, 240_000);
+}, 600_000);

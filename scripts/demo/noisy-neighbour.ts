@@ -4,12 +4,12 @@
  * saves its graph), then moves the offender to another host and follows the copy.
  */
 import { join } from 'node:path';
-import type { IoImpactReport, Page, ServerView } from './api-types';
+import type { HostView, IoImpactReport, Page, ServerView } from './api-types';
 import { buySharedPool } from './customer-pools';
 import type { DemoContext } from './demo-context';
 import { moveServer, type MovedServer } from './move-tour';
 import { printIoImpact, saveIoImpactGraph } from './io-impact-tour';
-import { createCustomer, setCeiling } from './operator-setup';
+import { createCustomer, listAll, setCeiling } from './operator-setup';
 import { DemoExpectationError } from './server-actions';
 import { followCreates, orderServer } from './server-orders';
 import { stageWorkload } from './usage-history';
@@ -27,7 +27,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface NoisyNeighbourOutcome {
   offender: ServerView;
-  move: MovedServer;
+  /** Undefined when no other shared host could take it. */
+  move?: MovedServer;
 }
 
 /** Undefined when the hosts are not local simulators (nothing can be staged on a real Dom0). */
@@ -59,6 +60,11 @@ export async function noisyNeighbour(ctx: DemoContext, imageId: string, hostName
   n.detail(`open ${await saveIoImpactGraph(ctx, hostId, hostName, from, join(ctx.local.dataDir, 'demo', ctx.stamp))}`);
 
   n.step('Operator', `moves etl off ${hostName} (POST /v1/servers/:id/move, placement chooses the target) and follows the copy`);
+  const others = (await listAll<HostView>(ctx.operator, '/v1/hosts')).filter((h) => h.id !== hostId && h.status === 'active' && h.dedicatedCustomerId === null);
+  if (others.length === 0) {
+    n.detail(`no other active shared host to move etl to (npm start runs three simulated hosts unless CARVE_SIM_HOSTS says otherwise): the move is skipped`);
+    return { offender: etl! };
+  }
   const move = await moveServer(ctx, etl!, hostNames);
   return { offender: etl!, move };
 }
