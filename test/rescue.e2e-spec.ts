@@ -1,11 +1,13 @@
 // Rescue mode end to end: HTTP in, the worker's jobs over SSH on a simulated Dom0, and what
 // the Dom0 then shows (`xl list -l`, the files in /etc/xen, the LVs). Also: the state machine
 // while in rescue, a rescue entry that fails on the host, delete in rescue, metering in rescue.
+import type { AddressInfo } from 'node:net';
 import { utils } from 'ssh2';
 import { HostRepository } from '@carve/inventory';
 import { HostCollector } from '@carve/metering';
 import { parseXlListLong, type XlDomainDetail } from '@carve/xen';
 import { SimClient } from '../apps/dom0-sim/src/testing/sim-client';
+import { isRefusal, openConsole } from './support/console-client';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TEST_SSH_KEY, TenantWithPool, waitForJob } from './support/stack';
 
 const KERNEL = '/var/lib/carve/rescue/vmlinuz';
@@ -15,6 +17,7 @@ let stack: Stack;
 let tenant: TenantWithPool;
 let ssh: SimClient;
 let userKey: string;
+let baseUrl: string;
 
 interface Ordered {
   id: string;
@@ -62,6 +65,8 @@ beforeAll(async () => {
   // The simulated clock starts an hour back, so its metering readings stay in the API's past.
   stack = await startStack({ hosts: 1, sim: { startAt: Date.now() / 1000 - 3600 }, env: { METERING_INTERVAL_SECONDS: '0' } });
   tenant = await customerWithPool(stack.api, { memoryMiB: 16384, vcpus: 16, diskGiB: 500 });
+  await stack.api.app.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(stack.api.app.getHttpServer().address() as AddressInfo).port}`;
   ssh = await SimClient.connect(stack.hosts[0]!.sim.port, stack.hosts[0]!.sim.adminPrivateKey);
   // A key on the customer's user: the rescue system authorises it beside the server's own.
   const users = await request('GET', '/v1/users');
@@ -123,6 +128,14 @@ describe('rescue mode', () => {
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'action_not_allowed', state: 'rescue', allowedActions: ['rescue-exit', 'console', 'delete'] });
     }
+    // The console is the rescue system's.
+    const ticket = await request('POST', `/v1/servers/${server.id}/console-tickets`);
+    expectStatus(ticket, 201);
+    const console = await openConsole(baseUrl, server.id, ticket.body.ticket);
+    if (isRefusal(console)) throw new Error(`console refused: ${console.status} ${console.text}`);
+    await console.waitFor(/Booting paravirtualized kernel on Xen/);
+    console.ws.close();
+    await console.closed;
     const resize = await stack.api.request('POST', `/v1/servers/${server.id}/resize`, { token: tenant.token, body: { memoryMiB: 2048 } });
     expect(resize.status).toBe(409);
     expect((await current(server.id)).state).toBe('rescue');
