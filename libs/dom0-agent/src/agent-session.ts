@@ -41,10 +41,15 @@ export async function runAgentSession(core: AgentCore, commandLine: string | und
 }
 
 async function call(core: AgentCore, io: SessionIo): Promise<number> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  // Not `for await`: ending its iterator destroys the stream, and on an SSH channel that is the way back too.
+  const text = await new Promise<string>((resolve) => {
+    const chunks: Buffer[] = [];
+    io.stdin.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
+    io.stdin.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    io.stdin.once('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
   try {
-    const result = await core.handle(parseJson(Buffer.concat(chunks).toString('utf8')));
+    const result = await core.handle(parseJson(text));
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return result.status === 'ok' ? 0 : result.status === 'refused' ? 2 : 1;
   } catch (error) {
