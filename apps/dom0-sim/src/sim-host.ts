@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentCore, newOwner, runAgentSession } from '@carve/dom0-agent';
@@ -199,6 +199,8 @@ export async function startSimHost(opts: SimHostOptions): Promise<SimHost> {
     dropConnections: () => server.dropConnections(),
     async close() {
       await server.close();
+      // A journal of our own making goes with the host; one the caller named stays (npm start keeps it across restarts).
+      if (opts.agentStateDir === undefined) rmSync(agentStateDir, { recursive: true, force: true });
       await persist();
       await writer?.flush();
     },

@@ -1,13 +1,14 @@
 // The agent core against real processes: stub xl/lvcreate executables on PATH, real sh and sleep.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { registerVerb } from '@carve/xen';
 import { AgentCore } from './agent-core';
+import { Journal } from './journal';
 import { runAgentSession } from './agent-session';
 import { LocalHostRunner } from './host-runner';
 import { newOwner } from './owner';
@@ -126,6 +127,23 @@ describe('AgentCore', () => {
     await Promise.all([...same, other]);
     const shared = log().filter((l) => l.endsWith('-n shared -L 1G vg0'));
     expect(shared).toEqual(['start -n shared -L 1G vg0', 'end -n shared -L 1G vg0', 'start -n shared -L 1G vg0', 'end -n shared -L 1G vg0']);
+  });
+
+  it('prunes finished journal entries older than the retention, keeps newer ones', async () => {
+    const journalDir = join(dir, 'prune-journal');
+    const owner = newOwner();
+    const journal = new Journal(journalDir, owner);
+    const finishedRequest = (n: string) => ({ id: `prune-${n}-${randomUUID()}`, verb: 'xl.list', args: {} });
+    const [old, fresh] = [finishedRequest('old'), finishedRequest('new')];
+    for (const r of [old, fresh]) {
+      expect(await journal.start(r, Date.now())).toEqual({ kind: 'run' });
+      await journal.finish(r, { id: r.id, status: 'ok', exitCode: 0, stdout: '', stderr: '' });
+    }
+    const dayAndMore = (Date.now() - 25 * 60 * 60 * 1000) / 1000;
+    utimesSync(join(journalDir, `${old.id}.json`), dayAndMore, dayAndMore);
+    expect(await journal.prune()).toBe(1);
+    expect(existsSync(join(journalDir, `${old.id}.json`))).toBe(false);
+    expect(await journal.start(fresh, Date.now())).toMatchObject({ kind: 'done' });
   });
 
   it('kills the whole process group of a verb that overruns its timeout and reports timed_out', async () => {

@@ -65,7 +65,7 @@ export class AgentCore {
       return refused(idOf(raw), error);
     }
     const { request } = prepared;
-    if (++this.handled % 500 === 1) void this.journal.prune(this.options.journalRetentionMs).catch(() => undefined);
+    if (this.handled++ === 0) void this.journal.prune(this.options.journalRetentionMs).catch(() => undefined);
     const start = await this.journal.start(request, Date.now() + prepared.timeoutMs + 60_000);
     if (start.kind === 'mismatch') return refused(request.id, new Refusal('id_reused', `request id ${request.id} was used for another request`));
     if (start.kind === 'done') return { ...start.result, id: request.id };

@@ -76,10 +76,16 @@ export class Journal {
   async prune(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
     let removed = 0;
     const now = Date.now();
+    // At most every ten minutes across every agent process: `call` starts one per request.
+    this.ensureDir();
+    const marker = join(this.dir, '.pruned');
+    const last = await stat(marker).catch(() => undefined);
+    if (last && now - last.mtimeMs < 10 * 60 * 1000) return 0;
+    await writeFile(marker, '');
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
       const path = join(this.dir, name);
       const info = await stat(path).catch(() => undefined);
-      if (!info || now - info.mtimeMs < maxAgeMs) continue;
+      if (!info || name === '.pruned' || now - info.mtimeMs < maxAgeMs) continue;
       if (name.endsWith('.json')) {
         const entry = await this.read(name.slice(0, -'.json'.length));
         if (entry && !entry.result && ownerAlive(entry.owner, this.self)) continue;
