@@ -1,3 +1,6 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CarveConfig, loadConfig } from '@carve/config';
 import { ensureBootstrapOperator } from '@carve/tenancy';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -28,7 +31,18 @@ export interface TestResponse {
 export async function startApiHarness(env: Record<string, string> = {}): Promise<ApiHarness> {
   const database: TestDatabase = await createTestDatabase({ migrate: true });
   const prefix = uniqueName('carvetest');
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'fatal', ...env });
+  // The console gateway does not listen by itself in tests (parallel test files would share its port); a test that wants it calls
+  // ConsoleGatewayServer.listen(0, ...). Its host key goes to a temporary file, not the checkout's .data.
+  const gatewayHostKey = join(tmpdir(), `${prefix}-gateway-host-key`);
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'fatal',
+    CARVE_CONSOLE_GATEWAY_PORT: '0',
+    CARVE_CONSOLE_GATEWAY_HOST_KEY_PATH: gatewayHostKey,
+    ...env,
+  });
   const { app, routes } = await createApiApp(config);
   const db = app.get<DataSource>(getDataSourceToken());
   const bootstrap = await ensureBootstrapOperator(db);
@@ -62,6 +76,7 @@ export async function startApiHarness(env: Record<string, string> = {}): Promise
       await app.close();
       await database.drop();
       await clearRedisPrefix(prefix);
+      rmSync(gatewayHostKey, { force: true });
     },
   };
   return harness;

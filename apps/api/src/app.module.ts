@@ -32,6 +32,7 @@ import { UsersController } from './users/users.controller';
 import { WebhooksApiModule } from './webhooks/webhooks-api.module';
 import { SshKeysApiModule } from './ssh-keys/ssh-keys-api.module';
 import { ConsoleApiModule } from './console/console-api.module';
+import { ConsoleGatewayApiModule } from './console-gateway/console-gateway-api.module';
 
 @Module({})
 export class ApiModule {
@@ -63,6 +64,7 @@ export class ApiModule {
         AgentInstallApiModule,
         SshKeysApiModule,
         ConsoleApiModule,
+        ConsoleGatewayApiModule,
       ],
       controllers: [HealthController, HostsController, CustomersController, OwnCustomerController, TokensController, UsersController],
       providers: [

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { ConfigError } from './config-error';
 import { EnvReader } from './env-reader';
 
@@ -83,6 +84,19 @@ export class CarveConfig {
   readonly rescueKernelPath: string;
   readonly rescueRamdiskPath: string;
   readonly rescueCmdline: string;
+  /** The SSH console gateway's port (`ssh -p PORT SERVERNAME@host`); 0 turns it off. */
+  readonly consoleGatewayPort: number;
+  /** The address the gateway listens on (HOST by default). */
+  readonly consoleGatewayHost: string;
+  /** The gateway's host key (ed25519, OpenSSH format), made on first start; customers pin its fingerprint. */
+  readonly consoleGatewayHostKeyPath: string;
+  /** Console sessions (web and SSH) open at once on one server, and across one customer's servers. */
+  readonly consoleSessionsPerServer: number;
+  readonly consoleSessionsPerTenant: number;
+  /** A console session nobody typed into for this long is closed. */
+  readonly consoleIdleSeconds: number;
+  /** How often open console sessions check that the token or SSH key that opened them still stands. */
+  readonly consoleRecheckSeconds: number;
 
   constructor(values: Omit<CarveConfig, never>) {
     Object.assign(this, values);
@@ -142,6 +156,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rescueRamdiskPath: read.matching('CARVE_RESCUE_RAMDISK', RESCUE_PATH, RESCUE_PATH_FORM) ?? '/var/lib/carve/rescue/initrd.img',
     // Goes inside double quotes in xl.cfg and into a 1023-byte PV command line with the keys.
     rescueCmdline: read.matching('CARVE_RESCUE_CMDLINE', /^[A-Za-z0-9 _.,:=/+@-]{0,200}$/, 'at most 200 of letters, digits, spaces and _ . , : = / + @ -') ?? 'boot=live console=hvc0',
+    consoleGatewayPort: read.integer('CARVE_CONSOLE_GATEWAY_PORT', 2222, 0, 65535),
+    consoleGatewayHost: read.optionalString('CARVE_CONSOLE_GATEWAY_HOST') ?? read.optionalString('HOST') ?? '127.0.0.1',
+    consoleGatewayHostKeyPath:
+      read.optionalString('CARVE_CONSOLE_GATEWAY_HOST_KEY_PATH') ?? join(read.optionalString('CARVE_DATA_DIR') ?? '.data', 'console-gateway', 'ssh_host_ed25519_key'),
+    consoleSessionsPerServer: read.integer('CARVE_CONSOLE_SESSIONS_PER_SERVER', 4, 1, 100),
+    consoleSessionsPerTenant: read.integer('CARVE_CONSOLE_SESSIONS_PER_TENANT', 10, 1, 10_000),
+    consoleIdleSeconds: read.integer('CARVE_CONSOLE_IDLE_SECONDS', 1800, 1, 7 * 86_400),
+    consoleRecheckSeconds: read.integer('CARVE_CONSOLE_RECHECK_SECONDS', 5, 1, 3600),
     meteringRetention: {
       rawHours: read.integer('METERING_RAW_RETENTION_HOURS', 48, 1, 24 * 90),
       fiveMinuteDays: read.integer('METERING_5M_RETENTION_DAYS', 35, 1, 3650),
