@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
-import { CONSOLE_HUB, ConsoleHub, ConsoleSession, ConsoleViewer } from '@carve/console';
+import { CONSOLE_HUB, ConsoleHub, ConsoleSession, ConsoleUnavailableError, ConsoleViewer } from '@carve/console';
 import { CarveError, Clock } from '@carve/core';
+import { ServerRepository } from '@carve/servers';
 import { TokenService, UserSshKeyService } from '@carve/tenancy';
 import { ConsoleLimitError } from './console-limit.error';
 import { ConsoleSessionAudit, ConsoleSessionFacts } from './console-session-audit';
@@ -51,6 +52,7 @@ export class ConsoleSessionPolicy implements OnModuleInit, OnModuleDestroy {
     private readonly audit: ConsoleSessionAudit,
     private readonly tokens: TokenService,
     private readonly keys: UserSshKeyService,
+    private readonly servers: ServerRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -83,6 +85,16 @@ export class ConsoleSessionPolicy implements OnModuleInit, OnModuleDestroy {
       this.pending.splice(this.pending.indexOf(place), 1);
     }
     return this.track(session, opening);
+  }
+
+  /**
+   * The same, for a caller that has checked access to the server by id already (the web
+   * console's ticket did): the server's tenant and name are read here.
+   */
+  async openForServer(serverId: string, viewer: ConsoleViewer): Promise<ConsoleSession> {
+    const server = await this.servers.findById(serverId);
+    if (!server || server.state === 'deleted') throw new ConsoleUnavailableError(serverId, 'the server does not exist');
+    return this.open({ server: { id: server.id, customerId: server.customerId, name: server.name }, viewer });
   }
 
   /** Sessions opened through this policy whose close is not yet in the audit trail, of one server or all. */
