@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleGatewayServer, ConsoleSessionPolicy } from '@carve/console-gateway';
 import { Client, utils } from 'ssh2';
+import { isRefusal, openConsole } from './support/console-client';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
 
 /**
@@ -313,6 +315,36 @@ describe('limits', () => {
     }
     await noSessionsLeft();
     expect((await auditOf('console.close', web.id)).at(-1)!.details).toMatchObject({ endReason: 'idle' });
+  });
+});
+
+describe('web and SSH sessions under one set of rules', () => {
+  it('counts a web console against the same per-server cap, refuses the extra one before upgrading, and audits it as kind web', async () => {
+    await stack.api.app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(stack.api.app.getHttpServer().address() as AddressInfo).port}`;
+    const ticket = async () => {
+      const res = await stack.api.request('POST', `/v1/servers/${web.id}/console-tickets`, { token: acme.token });
+      expectStatus(res, 201);
+      return res.body.ticket as string;
+    };
+    const overSsh = await gatewayShell('web', acmeKey);
+    await overSsh.waitFor('login: ');
+    const inBrowser = await openConsole(base, web.id, await ticket());
+    if (isRefusal(inBrowser)) throw new Error(`web console refused: ${inBrowser.text}`);
+    await inBrowser.waitFor('login: ');
+    // Both viewers see one screen: what the SSH viewer types shows in the browser.
+    overSsh.type('root\r');
+    await inBrowser.waitFor('Password: ');
+
+    const third = await openConsole(base, web.id, await ticket());
+    expect(isRefusal(third) && { status: third.status, code: third.body.code }).toEqual({ status: 429, code: 'console_session_limit' });
+
+    inBrowser.ws.close();
+    overSsh.end();
+    await Promise.all([inBrowser.closed, overSsh.exited]);
+    await noSessionsLeft();
+    const webEvents = (await auditOf('console.close', web.id)).filter((e) => e.details.kind === 'web');
+    expect(webEvents.at(-1)).toMatchObject({ actor_user_id: acme.adminId, actor_token_id: expect.any(String), details: { remoteAddress: '127.0.0.1', endReason: 'closed' } });
   });
 });
 

@@ -7,14 +7,13 @@ import { isUUID } from 'class-validator';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CarveError, NotFoundError } from '@carve/core';
 import { CONSOLE_HUB, ConsoleAccessService, ConsoleUnavailableError, type ConsoleHub, type ConsoleSession } from '@carve/console';
+import { ConsoleSessionPolicy } from '@carve/console-gateway';
 import { RequestAuthenticator } from '@carve/tenancy';
 import { PROBLEM_CONTENT_TYPE, problemFrom } from '../http/problem';
 import { toCarveError } from '../http/problem.filter';
 import { CLOSE_CODES, closeReason, parseClientMessage, type ServerControlMessage } from './console-protocol';
 
 const CONSOLE_PATH = /^\/v1\/servers\/([^/?#]+)\/console$/;
-/** An open session's token is checked again this often, so a revoked token ends it. */
-const REVALIDATE_MS = 5_000;
 /** A viewer this far behind (bytes queued on its socket) is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -22,7 +21,9 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * Answers WebSocket upgrades of /v1/servers/{id}/console?ticket=... on the API's HTTP
  * server: the ticket is checked (and used up) and the viewer attached to the hub before
  * the upgrade, so every refusal is an HTTP problem+json (401 ticket, 404 server, 409 not
- * running, 503 console unavailable). Other upgrade requests get a 404.
+ * running, 429 session cap, 503 console unavailable). Other upgrade requests get a 404.
+ * Sessions open through ConsoleSessionPolicy, as the SSH gateway's do: the same caps, audit,
+ * idle close and token recheck (a revoked token ends the session with 4001).
  */
 @Injectable()
 export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,6 +33,7 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
     private readonly adapterHost: HttpAdapterHost,
     private readonly access: ConsoleAccessService,
     @Inject(CONSOLE_HUB) private readonly hub: ConsoleHub,
+    private readonly policy: ConsoleSessionPolicy,
     private readonly authenticator: RequestAuthenticator,
   ) {}
 
@@ -64,7 +66,8 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
       if (!ticket) throw new CarveError('console_ticket_refused', 401, 'Console ticket refused', 'Add ?ticket= from POST /v1/servers/{id}/console-tickets.');
       const bearer = request.headers.authorization ? await this.authenticator.authenticate(request, request.headers.authorization) : undefined;
       const opener = await this.access.redeem(serverId, ticket, bearer);
-      const session = await this.hub.attach(serverId, {
+      // Through the session policy (libs/console-gateway): caps, audit, idle close, as at the SSH gateway.
+      const session = await this.policy.openForServer(serverId, {
         userId: opener.actor.userId,
         customerId: opener.actor.customerId,
         kind: 'web',
@@ -76,7 +79,7 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
       socket.once('close', closedEarly);
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         socket.removeListener('close', closedEarly);
-        this.relay(ws, session, () => this.access.assertStillValid(opener.actor));
+        this.relay(ws, session);
       });
     } catch (error) {
       const carveError =
@@ -87,7 +90,7 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  private relay(ws: WebSocket, session: ConsoleSession, stillValid: () => Promise<void>): void {
+  private relay(ws: WebSocket, session: ConsoleSession): void {
     const send = (message: ServerControlMessage): void => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     };
@@ -115,12 +118,7 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => session.close());
-    const revalidate = setInterval(() => {
-      stillValid().catch((error: unknown) => session.end('revoked', error instanceof CarveError ? error.detail : 'the token behind this console stopped working'));
-    }, REVALIDATE_MS);
-    revalidate.unref();
     void session.ended.then((ended) => {
-      clearInterval(revalidate);
       send({ type: 'ended', reason: ended.reason, message: ended.message });
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(CLOSE_CODES[ended.reason], closeReason(ended.message));
     });
