@@ -197,6 +197,28 @@ it('ends an open session when its token is revoked', async () => {
   expect(await domainRunning(serverA.domainName)).toBe(true);
 });
 
+it('caps web sessions per server (429 before upgrading) and audits each one with who, from where and how long', async () => {
+  const open: ConsoleClient[] = [];
+  for (let i = 0; i < stack.api.config.consoleSessionsPerServer; i++) open.push(await connected(serverA.id, a.token));
+  const over = await refused(openConsole(baseUrl, serverA.id, await ticket(serverA.id, a.token)));
+  expect(over.body).toMatchObject({ status: 429, code: 'console_session_limit', scope: 'server' });
+  for (const c of open) c.ws.close(1000);
+  await Promise.all(open.map((c) => c.closed));
+  const sessionId = String(open[0]!.controls[0]!.sessionId);
+
+  const closedEvent = async () => {
+    const events = await stack.api.request('GET', `/v1/audit-events?objectId=${serverA.id}&action=console.close&limit=100`, { token: a.token });
+    expectStatus(events, 200);
+    return (events.body.items as { details: Record<string, unknown> }[]).find((e) => e.details.sessionId === sessionId);
+  };
+  // The close is written when the session's end settles; follow it through the API.
+  let closed = await closedEvent();
+  while (!closed) closed = await new Promise((r) => setImmediate(r)).then(closedEvent);
+  expect(closed.details).toMatchObject({ kind: 'web', remoteAddress: '127.0.0.1', endReason: 'closed', readOnly: false, durationSeconds: expect.any(Number) });
+  const opened = await stack.api.request('GET', `/v1/audit-events?objectId=${serverA.id}&action=console.open&limit=100`, { token: a.token });
+  expect((opened.body.items as { details: Record<string, unknown> }[]).some((e) => e.details.sessionId === sessionId)).toBe(true);
+});
+
 it('refuses a ticket for a server that is not running', async () => {
   const stopped = await stack.api.request('POST', `/v1/servers/${serverB.id}/stop`, { token: b.token, body: {} });
   expectStatus(stopped, 202);
