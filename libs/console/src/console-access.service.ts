@@ -59,9 +59,4 @@ export class ConsoleAccessService {
     if (!hasConsole(server.state)) throw new ConflictError('server_not_running', `The server is ${server.state}; its console is there while it runs.`, { state: server.state });
     return { actor, canType: canTypeAt(actor) };
   }
-
-  /** For open sessions: throws once the token behind the session stops working (revoked, expired, user gone). */
-  assertStillValid(actor: Actor): Promise<void> {
-    return this.tokens.assertStillValid(actor);
-  }
 }
