@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { Client, type ClientChannel } from 'ssh2';
 import type { SimEndpoint } from '../provision/sim-shape';
 
 /** One plain ssh2 connection to a simulated host: what a shell script with `ssh` would hold. */
-export async function connect(sim: SimEndpoint, privateKeyPath: string): Promise<Client> {
+export async function connect(sim: SimEndpoint, _carveKeyPath: string): Promise<Client> {
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
     client.once('error', reject);
-    client.connect({ host: '127.0.0.1', port: sim.port, username: 'root', privateKey: readFileSync(privateKeyPath), hostVerifier: () => true });
+    // Raw lines on the simulator need its admin key (carve's key reaches only the agent).
+    client.connect({ host: '127.0.0.1', port: sim.port, username: 'root', privateKey: sim.adminPrivateKey, hostVerifier: () => true });
   });
   return client;
 }

@@ -44,13 +44,14 @@ export async function replayDirect(
   scripts: readonly ServerScript[],
   sims: ReadonlyMap<string, SimEndpoint>,
   fleet: SimFleet,
-  privateKey: string,
+  _carvePrivateKey: string,
   options: { perHost: number; maxChannelsPerHost: number },
 ): Promise<DirectBaseline> {
   const pool = new SshConnectionPool({ maxChannelsPerHost: options.maxChannelsPerHost });
   const targetOf = (hostId: string): Dom0Target => {
     const sim = sims.get(hostId)!;
-    return { hostId, address: '127.0.0.1', port: sim.port, username: 'root', privateKey, expectedHostKeyFingerprint: sim.hostKeyFingerprint };
+    // The baseline runs carve's recorded lines as plain execs: on the simulator that takes its admin key (carve's key gets the agent).
+    return { hostId, address: '127.0.0.1', port: sim.port, username: 'root', privateKey: sim.adminPrivateKey, expectedHostKeyFingerprint: sim.hostKeyFingerprint };
   };
   const byHost = new Map<string, ServerScript[]>();
   for (const script of scripts) byHost.set(script.hostId, [...(byHost.get(script.hostId) ?? []), script]);

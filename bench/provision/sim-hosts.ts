@@ -5,7 +5,7 @@
  * `domains` (domains other than Dom0 on all of them) when asked.
  */
 import { readFileSync } from 'node:fs';
-import { startSimHost, type SimHost } from '@carve/dom0-sim';
+import { generateEd25519KeyPair, startSimHost, type SimHost } from '@carve/dom0-sim';
 import type { ChildMessage } from './child-process';
 import { HOST_SHAPE, SIM_TIME_FACTOR, type SimEndpoint } from './sim-shape';
 
@@ -20,8 +20,9 @@ async function main(): Promise<void> {
   const count = Number(flag('--hosts'));
   const authorizedKey = readFileSync(flag('--authorized-key-file'), 'utf8').trim();
   const prefix = flag('--name-prefix');
+  const adminKey = generateEd25519KeyPair();
   const sims: SimHost[] = await Promise.all(
-    Array.from({ length: count }, (_, i) => startSimHost({ name: `${prefix}-${i + 1}`, port: 0, authorizedKeys: [authorizedKey], timeFactor: SIM_TIME_FACTOR, ...HOST_SHAPE })),
+    Array.from({ length: count }, (_, i) => startSimHost({ name: `${prefix}-${i + 1}`, port: 0, authorizedKeys: [authorizedKey], adminKey, timeFactor: SIM_TIME_FACTOR, ...HOST_SHAPE })),
   );
   const close = async (): Promise<void> => {
     await Promise.all(sims.map((s) => s.close()));
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
       process.send!({ type: 'domains', count });
     }
   });
-  const hosts: SimEndpoint[] = sims.map((s) => ({ name: s.name, port: s.port, hostKeyFingerprint: s.hostKeyFingerprint }));
+  const hosts: SimEndpoint[] = sims.map((s) => ({ name: s.name, port: s.port, hostKeyFingerprint: s.hostKeyFingerprint, adminPrivateKey: s.adminPrivateKey }));
   process.send!({ type: 'ready', hosts });
 }
 

@@ -9,4 +9,6 @@ export interface SimEndpoint {
   name: string;
   port: number;
   hostKeyFingerprint: string;
+  /** The simulator's admin key: raw command lines (the baselines, `carve-sim`); carve's key reaches only the agent. */
+  adminPrivateKey: string;
 }
