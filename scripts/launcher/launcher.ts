@@ -147,6 +147,9 @@ export async function runLauncher(repoRoot: string, env: NodeJS.ProcessEnv): Pro
       `carve is running`,
       `API:           ${baseUrl}`,
       `OpenAPI docs:  ${baseUrl}/docs`,
+      ...(options.config.consoleGatewayPort > 0
+        ? [`Console (SSH): ssh -p ${options.config.consoleGatewayPort} SERVERNAME@${options.config.consoleGatewayHost} (host key: GET ${baseUrl}/v1/console-gateway)`]
+        : []),
       ...(bootstrap.created && bootstrap.token
         ? ['', 'Bootstrap operator token (shown once; also saved in ' + credentialsFile + '):', `  ${bootstrap.token}`, '', `export TOKEN=${bootstrap.token}`]
         : saved.token
