@@ -248,6 +248,20 @@ describe('a customer reaches a server console', () => {
     expect((await auditOf('console.open', rivalServer.id)).map((e) => e.actor_user_id)).toEqual([rival.adminId]);
   });
 
+  it("lets an operator's key reach any tenant's server by id (not by name), audited in that tenant's trail without the operator's id", async () => {
+    const operatorId = (await stack.api.request('GET', '/v1/users')).body.items[0].id as string;
+    const operatorKey = await registerKey(operatorId, stack.api.operatorToken);
+    const byId = await gatewayShell(rivalServer.id, operatorKey);
+    await byId.waitFor('login: ');
+    expect(byId.output()).toContain(`Console of shop (${rivalServer.id})`);
+    byId.end();
+    await byId.exited;
+    expect(await attempt(rivalServer.name, operatorKey)).toMatchObject({ code: 1, output: expect.stringContaining('There is no server "shop" in your account') });
+    await noSessionsLeft();
+    expect((await auditOf('console.open', rivalServer.id)).at(-1)).toMatchObject({ actor_user_id: operatorId, customer_id: rival.customerId, details: { by: 'operator' } });
+    expect((await auditOf('console.open', rivalServer.id)).at(-1)!.details.userId).toBeUndefined();
+  });
+
   it('refuses a key nobody registered at authentication', async () => {
     const stranger = { id: 'none', privateKey: utils.generateKeyPairSync('ed25519').private };
     const result = await attempt('web', stranger);
