@@ -94,6 +94,27 @@ describe('loadConfig', () => {
     if (token.length > 12) expect(error.message).not.toContain(token);
   });
 
+  it('reads the console settings: gateway on 2222 with its host key under CARVE_DATA_DIR, caps, idle and recheck times', () => {
+    expect(loadConfig(VALID)).toMatchObject({
+      consoleGatewayPort: 2222,
+      consoleGatewayHost: '127.0.0.1',
+      consoleGatewayHostKeyPath: '.data/console-gateway/ssh_host_ed25519_key',
+      consoleSessionsPerServer: 4,
+      consoleSessionsPerTenant: 10,
+      consoleIdleSeconds: 1800,
+      consoleRecheckSeconds: 5,
+    });
+    expect(loadConfig({ ...VALID, HOST: '0.0.0.0', CARVE_DATA_DIR: '/srv/carve', CARVE_CONSOLE_GATEWAY_PORT: '0' })).toMatchObject({
+      consoleGatewayPort: 0,
+      consoleGatewayHost: '0.0.0.0',
+      consoleGatewayHostKeyPath: '/srv/carve/console-gateway/ssh_host_ed25519_key',
+    });
+    expect(configError({ ...VALID, CARVE_CONSOLE_GATEWAY_PORT: '70000', CARVE_CONSOLE_SESSIONS_PER_SERVER: '0' }).problems.map((p) => p.variable)).toEqual([
+      'CARVE_CONSOLE_GATEWAY_PORT',
+      'CARVE_CONSOLE_SESSIONS_PER_SERVER',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const error = configError({ REDIS_URL: 'nope', PORT: 'abc', LOG_LEVEL: 'loud', CARVE_BOOTSTRAP_TOKEN: 'x', BODY_LIMIT_BYTES: '1' });
     expect(error.problems.map((p) => p.variable).sort()).toEqual(['BODY_LIMIT_BYTES', 'CARVE_BOOTSTRAP_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
