@@ -62,12 +62,18 @@ export function pygrubMenu(roots: readonly GuestRoot[]): string {
   ].join('');
 }
 
+/** A domain booted by pygrub from its root shows the menu first; a direct kernel boot (rescue) goes straight to the kernel. */
+export function bootsThroughPygrub(domain: SimDomain): boolean {
+  return domain.kernel === undefined && (domain.bootloader ?? 'pygrub').endsWith('pygrub');
+}
+
 /** A short Debian boot log up to the getty's banner. */
 export function bootLog(domain: SimDomain, root: GuestRoot | undefined): string {
   const vdev = root?.vdev ?? 'xvda';
+  const cmdline = domain.kernel !== undefined ? (domain.cmdline ?? '') : `root=/dev/${vdev} ro console=hvc0`;
   const lines = [
     `[    0.000000] Linux version ${KERNEL} (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1`,
-    `[    0.000000] Command line: root=/dev/${vdev} ro console=hvc0`,
+    `[    0.000000] Command line: ${cmdline}`,
     '[    0.000000] Booting paravirtualized kernel on Xen',
     `[    0.000000] Xen version: 4.17.5 (preserve-AD)`,
     `[    0.004000] Memory: ${domain.memoryMiB * 1024}K available`,

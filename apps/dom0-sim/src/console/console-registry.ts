@@ -1,7 +1,7 @@
 import type { SimRuntime } from '../sim-runtime';
 import type { SimDomain, SimHostState } from '../state/host-state';
 import { ExecClock } from '../state/sim-clock';
-import { bootLog, guestRoots, osReleaseOf, pygrubMenu } from './boot-screen';
+import { bootLog, bootsThroughPygrub, guestRoots, osReleaseOf, pygrubMenu } from './boot-screen';
 import { GuestConsole } from './guest-console';
 
 /**
@@ -41,7 +41,7 @@ export function consoleOf(runtime: SimRuntime, domain: SimDomain): GuestConsole 
       now,
       root,
     },
-    `${pygrubMenu(roots)}\x1b[2J\x1b[H${bootLog(domain, root)}`,
+    `${bootsThroughPygrub(domain) ? `${pygrubMenu(roots)}\x1b[2J\x1b[H` : ''}${bootLog(domain, root)}`,
   );
   byDomain.set(key, created);
   return created;

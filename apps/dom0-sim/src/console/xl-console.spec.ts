@@ -1,4 +1,5 @@
 import { Client, type ClientChannel } from 'ssh2';
+import { RESCUE_DIR } from '../state/rescue-image';
 import { DOMAIN_CFG, startSimFixture, type SimFixture } from '../testing/sim-client';
 
 /** An interactive `xl console` over a real ssh2 exec channel: everything read so far, and a way to wait for text. */
@@ -129,6 +130,21 @@ describe('simulated Dom0: xl console', () => {
     first.channel.close();
     second.channel.close();
     await Promise.all([first.exit, second.exit]);
+  });
+
+  it('shows no pygrub menu for a direct kernel boot, and the kernel command line it was given', async () => {
+    await f.client.exec('xl destroy web1');
+    const cfg = (await f.client.exec('cat /etc/xen/web1.cfg')).stdout
+      .replace('bootloader = "pygrub"', `kernel = "${RESCUE_DIR}/vmlinuz"\nramdisk = "${RESCUE_DIR}/initrd.img"\ncmdline = "boot=live console=hvc0"`);
+    await f.client.exec('cat > /etc/xen/web1.cfg', cfg);
+    const created = await f.client.exec('xl create /etc/xen/web1.cfg');
+    expect(created.exitCode).toBe(0);
+    const con = await attach(ssh, 'xl console web1');
+    await con.waitFor('login: ');
+    expect(con.text()).not.toContain('pyGRUB');
+    expect(con.text()).toContain('Command line: boot=live console=hvc0\r\n');
+    con.channel.close();
+    await con.exit;
   });
 
   it('ends when the domain goes, and names a missing domain as xl does', async () => {
