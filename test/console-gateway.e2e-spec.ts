@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleGatewayServer, ConsoleSessionPolicy } from '@carve/console-gateway';
 import { Client, utils } from 'ssh2';
+import { SimClient } from '../apps/dom0-sim/src/testing/sim-client';
 import { isRefusal, openConsole } from './support/console-client';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
 
@@ -391,6 +392,33 @@ describe('revocation', () => {
     expect(await session.ended).toEqual({ reason: 'revoked', message: expect.stringMatching(/revoked/) });
     await noSessionsLeft();
     expect((await auditOf('console.close', web.id)).at(-1)).toMatchObject({ actor_token_id: issued.body.id, details: { kind: 'web', endReason: 'revoked' } });
+  });
+});
+
+describe('restarts', () => {
+  it('ends gateway sessions cleanly when the gateway stops, leaves the domain running, and serves the console again after', async () => {
+    const gateway = stack.api.app.get(ConsoleGatewayServer);
+    const shell = await gatewayShell('web', acmeKey);
+    await shell.waitFor('login: ');
+    await gateway.close();
+    await shell.waitFor('[carve] Console closed: The console gateway is restarting; connect again in a moment.');
+    expect(await shell.exited).toBe(1);
+    await noSessionsLeft();
+    expect((await auditOf('console.close', web.id)).at(-1)!.details).toMatchObject({ endReason: 'shutdown' });
+
+    const dom0 = await SimClient.connect(stack.hosts[0]!.sim.port, stack.hosts[0]!.sim.adminPrivateKey);
+    try {
+      const domains = await dom0.exec('xl list');
+      expect(domains.stdout).toMatch(new RegExp(`^web-${web.id.replace(/-/g, '').slice(0, 8)}\\s`, 'm'));
+    } finally {
+      dom0.end();
+    }
+
+    expect((await gateway.listen(port, '127.0.0.1')).port).toBe(port);
+    const again = await gatewayShell('web', acmeKey);
+    await again.waitFor('login: ');
+    again.end();
+    await again.exited;
   });
 });
 

@@ -67,11 +67,19 @@ export class ConsoleGatewayServer implements OnApplicationBootstrap, OnModuleDes
     return this.listening;
   }
 
-  /** Stops listening and drops every connection (their console sessions end; the domains are untouched). */
+  /**
+   * Stops listening and ends every gateway session with `shutdown` (each client is told,
+   * gets exit status 1 and its connection closes); the domains are untouched. Connections
+   * still open after a second are dropped.
+   */
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     this.listening = undefined;
+    for (const session of this.policy.openSessions()) {
+      if (session.viewer.kind === 'ssh') session.end('shutdown', 'The console gateway is restarting; connect again in a moment.');
+    }
+    for (let waited = 0; this.connections.size > 0 && waited < 1000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     for (const client of this.connections) client.end();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
