@@ -70,6 +70,8 @@ interface Shell {
   /** The exit status the gateway sent, when the channel closes. */
   exited: Promise<number | null>;
   end(): void;
+  /** Cuts the TCP connection without any SSH goodbye, as a client that crashed or lost its network. */
+  drop(): void;
 }
 
 /** A gateway login with ssh2's client, the host key checked against what the API shows. */
@@ -114,6 +116,7 @@ function gatewayShell(username: string, key: Keypair): Promise<Shell> {
           type: (typed) => stream.write(typed),
           exited,
           end: () => stream.end(),
+          drop: () => client.destroy(),
         });
       });
     });
@@ -396,6 +399,20 @@ describe('revocation', () => {
 });
 
 describe('restarts', () => {
+  it('ends the session of a client that vanishes mid-stream, while the console keeps printing', async () => {
+    const watcher = await gatewayShell('web', acmeKey);
+    const vanishing = await gatewayShell('web', acmeKey);
+    await Promise.all([watcher.waitFor('login: '), vanishing.waitFor('login: ')]);
+    vanishing.drop();
+    // Output keeps flowing to the vanished session's channel until the gateway notices.
+    for (let i = 0; i < 5; i++) watcher.type(`line${i}\r`);
+    await watcher.waitFor('line4');
+    const policy = stack.api.app.get(ConsoleSessionPolicy);
+    while (policy.openSessions().length > 1) await new Promise((r) => setTimeout(r, 50));
+    watcher.end();
+    expect(await watcher.exited).toBe(0);
+  });
+
   it('ends gateway sessions cleanly when the gateway stops, leaves the domain running, and serves the console again after', async () => {
     const gateway = stack.api.app.get(ConsoleGatewayServer);
     const shell = await gatewayShell('web', acmeKey);

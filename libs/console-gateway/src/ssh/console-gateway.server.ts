@@ -121,6 +121,7 @@ export class ConsoleGatewayServer implements OnApplicationBootstrap, OnModuleDes
         session.on('env', (accept) => accept?.());
         session.on('exec', (accept) => {
           const channel = accept();
+          channel.on('error', () => undefined);
           channel.stderr.write('[carve] The console gateway runs no commands; log in without one to get the console.\r\n');
           channel.exit(2);
           channel.end();
@@ -131,6 +132,8 @@ export class ConsoleGatewayServer implements OnApplicationBootstrap, OnModuleDes
           if (shellOpened) return reject();
           shellOpened = true;
           const channel = accept();
+          // A client gone mid-write surfaces as a channel error: handled, never thrown at the process.
+          channel.on('error', (error: Error) => this.logger.debug({ msg: 'gateway channel error', remoteAddress, err: error.message }));
           // The connection ends once the client has closed the channel too: ending it sooner loses the exit status (OpenSSH then exits 255).
           channel.on('close', () => client.end());
           if (resolved.server) void this.logins.recordUse(resolved.owner.key.id);

@@ -77,9 +77,15 @@ export async function relayConsole(channel: ServerChannel, login: GatewayLogin, 
       }
     }
   });
-  // EOF from the client (its stdin closed, `ssh -T` piped) ends the session as a close does.
-  channel.on('end', () => session.close());
-  channel.on('close', () => session.close());
+  // EOF from the client (its stdin closed, `ssh -T` piped) ends the session as a close does; so does a broken
+  // channel (an 'error' without a listener would take the whole API process down).
+  const hangUp = () => {
+    closing = true;
+    session.close();
+  };
+  channel.on('end', hangUp);
+  channel.on('close', hangUp);
+  channel.on('error', hangUp);
   const ended = await session.ended;
   if (ended.reason !== 'closed') channel.write(notice(`Console closed: ${ended.message}`));
   closing = true;
