@@ -225,6 +225,10 @@ describe('a customer reaches a server console', () => {
     expect(opened.at(-1)).toMatchObject({ actor_user_id: acme.adminId, actor_token_id: null, customer_id: acme.customerId, details: { kind: 'ssh', remoteAddress: '127.0.0.1', serverName: 'web', userId: acme.adminId, readOnly: false } });
     expect(closed.at(-1)).toMatchObject({ customer_id: acme.customerId, details: { kind: 'ssh', endReason: 'closed', durationSeconds: expect.any(Number) } });
     expect(closed.at(-1)!.details.sessionId).toBe(opened.at(-1)!.details.sessionId);
+    // The customer reads it in its own trail as one of its users (no token: the key logged in).
+    const trail = await stack.api.request('GET', `/v1/audit-events?objectId=${web.id}&action=console.close`, { token: acme.token });
+    expectStatus(trail, 200);
+    expect(trail.body.items[0]).toMatchObject({ action: 'console.close', actor: { kind: 'customer', userId: acme.adminId }, details: { kind: 'ssh', endReason: 'closed' } });
   });
 
   it('by server id, in any case', async () => {

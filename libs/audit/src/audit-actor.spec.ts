@@ -35,6 +35,19 @@ describe('seenBy', () => {
     }
   });
 
+  it("places a user who acted without a token (an SSH key at the console gateway) by the user's tenant", () => {
+    const users = new Map<string, string | null>([
+      ['u-admin', CUSTOMER],
+      ['u-op', null],
+      ['u-other', OTHER],
+    ]);
+    expect(seenBy(viewer, event('u-admin', null), tenants, users).actor).toEqual({ kind: 'customer', userId: 'u-admin' });
+    expect(seenBy(operatorReader, event('u-op', null), tenants, users).actor).toEqual({ kind: 'operator', userId: 'u-op' });
+    for (const user of ['u-op', 'u-other', 'u-unknown']) {
+      expect(seenBy(viewer, event(user, null), tenants, users)).toMatchObject({ actor: { kind: 'operator' }, actorUserId: null, actorTokenId: null });
+    }
+  });
+
   it('shows carve itself as carve', () => {
     expect(seenBy(viewer, event(null, null), tenants).actor).toEqual({ kind: 'carve' });
   });

@@ -16,14 +16,21 @@ export interface AuditActor {
 export type AuditEventSeen = AuditEvent & { readonly actor: AuditActor };
 
 /**
- * `tokenTenants` maps the events' token ids to their customer (null: an operator token).
+ * `tokenTenants` maps the events' token ids to their customer (null: an operator token);
+ * `userTenants` does the same for the users of events recorded without a token.
  * A customer sees the ids of its own users only; anyone else who acted on its objects is
  * the operator to it, and a token that cannot be placed is treated the same way, so an
  * id never leaks by accident.
  */
-export function seenBy(reader: Actor, event: AuditEvent, tokenTenants: ReadonlyMap<string, string | null>): AuditEventSeen {
+export function seenBy(
+  reader: Actor,
+  event: AuditEvent,
+  tokenTenants: ReadonlyMap<string, string | null>,
+  userTenants: ReadonlyMap<string, string | null> = new Map(),
+): AuditEventSeen {
   if (event.actorUserId === null && event.actorTokenId === null) return { ...event, actor: { kind: 'carve' } };
-  const tenant = event.actorTokenId === null ? undefined : tokenTenants.get(event.actorTokenId);
+  // A user who acted without a token (an SSH key at the console gateway) is placed by the user's own tenant.
+  const tenant = event.actorTokenId !== null ? tokenTenants.get(event.actorTokenId) : event.actorUserId !== null ? userTenants.get(event.actorUserId) : undefined;
   const kind: AuditActorKind = typeof tenant === 'string' ? 'customer' : 'operator';
   const visible = reader.customerId === null || (kind === 'customer' && tenant === reader.customerId);
   if (!visible) return { ...event, actorUserId: null, actorTokenId: null, actor: { kind: 'operator' } };

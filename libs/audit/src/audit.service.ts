@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Page, PageRequest, toPage } from '@carve/core';
-import { Actor, scopeOf, TokenService } from '@carve/tenancy';
+import { Actor, scopeOf, TokenService, UserService } from '@carve/tenancy';
 import { isUUID } from 'class-validator';
 import { EntityManager } from 'typeorm';
 import { AuditEventSeen, seenBy } from './audit-actor';
@@ -33,6 +33,7 @@ export class AuditService {
   constructor(
     private readonly events: AuditEventRepository,
     private readonly tokens: TokenService,
+    private readonly users: UserService,
   ) {}
 
   /** Pass the transaction's manager so the event commits (or rolls back) with the change it describes. */
@@ -63,6 +64,7 @@ export class AuditService {
   async list(actor: Actor, page: PageRequest, filter: AuditEventFilter): Promise<Page<AuditEventSeen>> {
     const rows = await this.events.list(scopeOf(actor), page, filter);
     const tenants = await this.tokens.tenantsOfTokens(rows.flatMap((row) => (row.actorTokenId ? [row.actorTokenId] : [])));
-    return toPage(rows, page.limit, (row) => seenBy(actor, row, tenants));
+    const userTenants = await this.users.tenantsOfUsers(rows.flatMap((row) => (!row.actorTokenId && row.actorUserId ? [row.actorUserId] : [])));
+    return toPage(rows, page.limit, (row) => seenBy(actor, row, tenants, userTenants));
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newestFirst } from '@carve/database';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PageRequest } from '@carve/core';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { TenantScope } from '../actor';
 import { User } from '../entities/user.entity';
 import { tenantWhere } from '../tenant-where';
@@ -32,6 +32,12 @@ export class UserRepository {
       .andWhere(customerId === null ? 'u.customer_id IS NULL' : 'u.customer_id = :customerId', { customerId });
     newestFirst(query, page, 'u');
     return query.getMany();
+  }
+
+  async tenantsOf(ids: readonly string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.getRepository(User).find({ where: { id: In([...new Set(ids)]) }, select: { id: true, customerId: true } });
+    return new Map(rows.map((u) => [u.id, u.customerId]));
   }
 
   async firstAdminOf(customerId: string, manager?: EntityManager): Promise<User | null> {

@@ -63,6 +63,14 @@ export class UserService {
     });
   }
 
+  /**
+   * Whose each user is: its customer's id, or null for the operator's (deleted users
+   * included: the audit trail outlives them). Unknown ids are absent.
+   */
+  tenantsOfUsers(ids: readonly string[]): Promise<Map<string, string | null>> {
+    return this.users.tenantsOf(ids);
+  }
+
   private async requireOwnTenantUser(actor: Actor, id: string): Promise<User> {
     const user = await this.users.findInScope(scopeOf(actor), id);
     if (!user || user.customerId !== actor.customerId) throw new NotFoundError('user', id);
