@@ -270,6 +270,30 @@ describe('a customer reaches a server console', () => {
     expect((await auditOf('console.open', rivalServer.id)).at(-1)!.details.userId).toBeUndefined();
   });
 
+  it('runs no commands: `ssh gateway cmd` is told so and exits 2, with no console session opened', async () => {
+    const result = await new Promise<{ stderr: string; code: number | null }>((resolve, reject) => {
+      const client = new Client();
+      client.on('error', reject);
+      client.on('ready', () =>
+        client.exec('cat /etc/passwd', (error, stream) => {
+          if (error) return reject(error);
+          let stderr = '';
+          let code: number | null = null;
+          stream.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+          stream.on('data', () => undefined);
+          stream.on('exit', (c: number | null) => (code = c));
+          stream.on('close', () => {
+            client.end();
+            resolve({ stderr, code });
+          });
+        }),
+      );
+      client.connect({ host: '127.0.0.1', port, username: 'web', privateKey: acmeKey.privateKey, hostVerifier: () => true });
+    });
+    expect(result).toEqual({ stderr: expect.stringContaining('The console gateway runs no commands'), code: 2 });
+    expect(stack.api.app.get(ConsoleSessionPolicy).openSessions()).toEqual([]);
+  });
+
   it('refuses a key nobody registered at authentication', async () => {
     const stranger = { id: 'none', privateKey: utils.generateKeyPairSync('ed25519').private };
     const result = await attempt('web', stranger);
