@@ -88,6 +88,14 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
     const socket = byRemotePort.get(info.port);
     client.on('error', () => undefined);
     let identity: KeyIdentity = 'agent';
+    // A connection that goes (a dropped socket, a killed worker) closes every channel on it: what runs for them must stop.
+    const channelsOpen = new Set<AbortController>();
+    const abortAll = (): void => {
+      for (const c of channelsOpen) c.abort();
+      channelsOpen.clear();
+    };
+    client.on('close', abortAll);
+    client.on('end', abortAll);
     authenticate(client, keys, (who) => {
       identity = who;
     });
@@ -105,7 +113,11 @@ export async function startSshServer(opts: SshServerOptions, port: number): Prom
             socket?.destroy();
           };
           const channelClosed = new AbortController();
-          stream.once('close', () => channelClosed.abort());
+          channelsOpen.add(channelClosed);
+          stream.once('close', () => {
+            channelsOpen.delete(channelClosed);
+            channelClosed.abort();
+          });
           opts.onExec(request.command, { readStdin, drop, closed: channelClosed.signal, streams: { stdin: stream, stdout: stream }, stderr: stream.stderr, identity }).then(
             (result) => {
               if (result === 'dropped' || stream.destroyed) return;

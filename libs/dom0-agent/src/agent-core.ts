@@ -93,7 +93,8 @@ export class AgentCore {
       io.stderr.write(`carve-agent: refused: ${(error as Error).message}\n`);
       return 2;
     }
-    const { signal, done } = timeoutSignal(prepared.timeoutMs, prepared.verb.interactive ? io.closed : undefined);
+    // A stream whose channel closed has nobody at the other end: stop it (and free its volume) instead of waiting out its timeout.
+    const { signal, done } = timeoutSignal(prepared.timeoutMs, io.closed);
     try {
       const release = await this.locks.acquire(prepared.locks, signal);
       try {

@@ -89,3 +89,22 @@ it('answers a missing volume with a failure, not an empty stream', async () => {
   await expect(src.volumeStreams().readTo('nope', new PassThrough(), { timeoutMs: 10_000 })).rejects.toThrow(/No such file/);
   await expect(src.volumeStreams().checksum('nope')).rejects.toThrow(/No such file/);
 });
+
+it('a stream whose connection drops frees its volume on the host: the next operation on it runs', async () => {
+  const src = clientFor(source);
+  await src.createVolume('dropped-read', 1);
+  source.state.streamRateMBps = 5;
+  try {
+    let bytes = 0;
+    const sink = new PassThrough();
+    sink.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    const reading = src.volumeStreams().readTo('dropped-read', sink, { timeoutMs: 60_000 }).then(() => 'finished', (error: Error) => error.name);
+    while (bytes < 4 * 1024 ** 2) await new Promise((r) => setTimeout(r, 20));
+    source.dropConnections();
+    expect(await reading).toBe('ConnectionDroppedError');
+    // The agent's lock on the volume went with the stream; a checksum (which takes it too) answers.
+    expect(await src.volumeStreams().checksum('dropped-read')).toMatch(/^[0-9a-f]{64}$/);
+  } finally {
+    source.state.streamRateMBps = 0;
+  }
+});
