@@ -27,14 +27,16 @@ async function main(): Promise<void> {
   // A dropped SSH connection must not kill what is running: it finishes and lands in the journal.
   process.on('SIGHUP', () => undefined);
   process.on('SIGPIPE', () => undefined);
-  process.stdout.on('error', () => undefined);
+  // Nobody reads our output any more (the connection went): a stream stops, its processes are killed, its volume freed.
+  const gone = new AbortController();
+  process.stdout.on('error', () => gone.abort());
   process.stderr.on('error', () => undefined);
   const core = new AgentCore({
     stateDir: env.CARVE_AGENT_STATE_DIR ?? '/var/lib/carve-agent',
     mountRoot: env.CARVE_AGENT_MOUNT_ROOT ?? '/mnt/carve',
     runner: new LocalHostRunner(),
   });
-  const code = await runAgentSession(core, commandLine(), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  const code = await runAgentSession(core, commandLine(), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, closed: gone.signal });
   process.exitCode = code;
   // stdin may still hold the event loop open (an interactive login that was refused).
   process.stdin.destroy();
