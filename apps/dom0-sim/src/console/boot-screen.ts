@@ -36,30 +36,25 @@ export function osReleaseOf(state: SimHostState, root: GuestRoot | undefined): s
   return files?.['/etc/os-release'] ?? 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nID=debian\n';
 }
 
-/**
- * pygrub's curses menu as the console shows it before the kernel starts: one entry per
- * root, the first (xvda, the active root) highlighted and booted when the timeout runs out.
- */
-export function pygrubMenu(roots: readonly GuestRoot[]): string {
-  const width = 74;
-  const line = (text: string, selected: boolean): string => {
-    const body = ` ${text}`.padEnd(width).slice(0, width);
-    return ` \u2502${selected ? `\x1b[7m${body}\x1b[0m` : body}\u2502\r\n`;
-  };
-  const entries = roots.length > 0 ? roots : [{ vdev: 'xvda', target: '', prettyName: 'Debian GNU/Linux', hostname: '' }];
-  return [
-    '\x1b[2J\x1b[H',
-    '    pyGRUB  version 0.6\r\n',
-    ` \u250c${'\u2500'.repeat(width)}\u2510\r\n`,
-    ...entries.map((r, i) => line(`${r.prettyName}, with Linux ${KERNEL} (root on ${r.vdev})`, i === 0)),
-    ` \u2514${'\u2500'.repeat(width)}\u2518\r\n`,
-    '     Use the ^ and v keys to select which entry is highlighted.\r\n',
-    '     Press enter to boot the selected OS, \'e\' to edit the\r\n',
-    '     commands before booting, \'a\' to modify the kernel arguments\r\n',
-    '     before booting, or \'c\' for a command line.\r\n',
-    '\r\n',
-    '     Will boot selected entry in  0 seconds\r\n',
-  ].join('');
+/** pygrub's entry lines: one per root, the first (xvda, the active root) the default. */
+export function pygrubEntries(roots: readonly GuestRoot[]): string[] {
+  const entries = roots.length > 0 ? roots : [{ vdev: 'xvda', prettyName: 'Debian GNU/Linux' }];
+  return entries.map((r) => `${r.prettyName}, with Linux ${KERNEL} (root on ${r.vdev})`);
+}
+
+/** Debian's update-grub writes `set timeout=5`; pygrub waits that long. */
+export const DEFAULT_PYGRUB_TIMEOUT_SECONDS = 5;
+
+/** The menu timeout pygrub reads from the default root's /boot/grub/grub.cfg (`set timeout=N`, -1 = wait for a key). */
+export function pygrubTimeoutOf(state: SimHostState, root: GuestRoot | undefined): number {
+  const cfg = root ? lvForDevice(state, root.target)?.filesystem?.files?.['/boot/grub/grub.cfg'] : undefined;
+  const m = cfg?.match(/^\s*set\s+timeout=["']?(-?\d+)/m);
+  return m ? Number(m[1]) : DEFAULT_PYGRUB_TIMEOUT_SECONDS;
+}
+
+/** The kernel command line the guest booted with: pygrub's entry for its root, or the config's for a direct kernel boot. */
+export function kernelCmdline(domain: SimDomain, root: GuestRoot | undefined): string {
+  return domain.kernel !== undefined ? (domain.cmdline ?? '') : `root=/dev/${root?.vdev ?? 'xvda'} ro console=hvc0`;
 }
 
 /** A domain booted by pygrub from its root shows the menu first; a direct kernel boot (rescue) goes straight to the kernel. */
@@ -70,7 +65,7 @@ export function bootsThroughPygrub(domain: SimDomain): boolean {
 /** A short Debian boot log up to the getty's banner. */
 export function bootLog(domain: SimDomain, root: GuestRoot | undefined): string {
   const vdev = root?.vdev ?? 'xvda';
-  const cmdline = domain.kernel !== undefined ? (domain.cmdline ?? '') : `root=/dev/${vdev} ro console=hvc0`;
+  const cmdline = kernelCmdline(domain, root);
   const lines = [
     `[    0.000000] Linux version ${KERNEL} (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1`,
     `[    0.000000] Command line: ${cmdline}`,

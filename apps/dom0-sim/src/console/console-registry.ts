@@ -1,8 +1,8 @@
 import type { SimRuntime } from '../sim-runtime';
 import type { SimDomain, SimHostState } from '../state/host-state';
 import { ExecClock } from '../state/sim-clock';
-import { bootLog, bootsThroughPygrub, guestRoots, osReleaseOf, pygrubMenu } from './boot-screen';
-import { GuestConsole } from './guest-console';
+import { bootLog, bootsThroughPygrub, guestRoots, kernelCmdline, osReleaseOf, pygrubEntries, pygrubTimeoutOf, type GuestRoot } from './boot-screen';
+import { GuestConsole, type ConsoleBoot } from './guest-console';
 
 /**
  * Consoles live in memory beside the host state, not in the state file: a simulator
@@ -31,18 +31,30 @@ export function consoleOf(runtime: SimRuntime, domain: SimDomain): GuestConsole 
   const existing = byDomain.get(key);
   if (existing) return existing;
   const roots = guestRoots(runtime.state, domain);
-  const root = roots[0];
-  const created = new GuestConsole(
-    {
-      hostname: root?.hostname ?? domain.name,
-      osRelease: osReleaseOf(runtime.state, root),
-      vcpus: domain.vcpus,
-      uptimeSeconds: () => Math.max(0, now() - domain.startedAt),
-      now,
-      root,
-    },
-    `${bootsThroughPygrub(domain) ? `${pygrubMenu(roots)}\x1b[2J\x1b[H` : ''}${bootLog(domain, root)}`,
-  );
+  const throughPygrub = bootsThroughPygrub(domain);
+  const kernel = (entry: number): ReturnType<ConsoleBoot['kernel']> => {
+    // The entry picked at pygrub's menu is the root the kernel mounts; a direct kernel boot
+    // (rescue) runs a live system whose facts still come from the first root, as before.
+    const root: GuestRoot | undefined = roots[entry] ?? roots[0];
+    return {
+      facts: {
+        hostname: root?.hostname ?? domain.name,
+        osRelease: osReleaseOf(runtime.state, root),
+        vcpus: domain.vcpus,
+        uptimeSeconds: () => Math.max(0, now() - domain.startedAt),
+        now,
+        root,
+        cmdline: kernelCmdline(domain, root),
+        rootMount: throughPygrub ? { source: `/dev/${root?.vdev ?? 'xvda'}`, fstype: 'ext4' } : { source: 'overlay', fstype: 'overlay' },
+      },
+      log: bootLog(domain, root),
+    };
+  };
+  // pygrub started with the domain; a console attached later joins its countdown (real
+  // seconds: the simulated clock runs timeFactor times faster).
+  const elapsedSeconds = (now() - domain.startedAt) / (runtime.clock.timeFactor > 0 ? runtime.clock.timeFactor : 1);
+  const menu = throughPygrub ? { entries: pygrubEntries(roots), timeoutSeconds: pygrubTimeoutOf(runtime.state, roots[0]), elapsedSeconds } : undefined;
+  const created = new GuestConsole({ menu, kernel });
   byDomain.set(key, created);
   return created;
 }

@@ -1,14 +1,24 @@
 import { GUEST_KERNEL_RELEASE } from './boot-screen';
 import { runGuestCommand, type GuestFacts } from './guest-shell';
+import { PygrubMenu, type PygrubMenuOptions } from './pygrub-menu';
 
 /** Bytes kept per domain for a later `xl console` (xenconsoled keeps a ring of the guest's output too). */
 export const CONSOLE_BUFFER_BYTES = 64 * 1024;
 
 type Phase = 'login' | 'password' | 'shell';
 
+/** How the domain boots: through pygrub's menu or straight into a kernel, and what the kernel brings up. */
+export interface ConsoleBoot {
+  /** pygrub's menu when the domain boots through it; absent for a direct kernel boot (rescue). */
+  menu?: Omit<PygrubMenuOptions, 'draw' | 'boot'>;
+  /** The guest's facts and boot log once the kernel starts from menu entry `entry` (0 without a menu). */
+  kernel(entry: number): { facts: GuestFacts; log: string };
+}
+
 /**
  * One domain's console: the screen so far (a ring of recent output), the attached
- * readers, and the guest side: a getty that takes `root` with any password and a shell
+ * readers, and the guest side: pygrub's menu first (pygrub-menu.ts; the entry picked
+ * decides the root the guest runs from), then a getty that takes `root` with any password and a shell
  * of a few commands (guest-shell.ts). The guest echoes what is typed, as a tty does,
  * except a password.
  */
@@ -18,12 +28,22 @@ export class GuestConsole {
   private phase: Phase = 'login';
   private line = '';
   private user = '';
+  private facts!: GuestFacts;
+  private readonly menu: PygrubMenu | undefined;
 
-  constructor(
-    private readonly facts: GuestFacts,
-    boot: string,
-  ) {
-    this.emit(`${boot}${this.loginPrompt()}`);
+  constructor(boot: ConsoleBoot) {
+    if (!boot.menu) {
+      this.menu = undefined;
+      this.startKernel(boot, 0, '');
+      return;
+    }
+    this.menu = new PygrubMenu({ ...boot.menu, draw: (text) => this.emit(text), boot: (entry) => this.startKernel(boot, entry, '\x1b[2J\x1b[H') });
+    this.menu.start();
+  }
+
+  /** The guest's facts once its kernel runs; undefined while pygrub's menu is still up. */
+  get guest(): GuestFacts | undefined {
+    return this.menu && !this.menu.booted ? undefined : this.facts;
   }
 
   /** The recent output, then every new byte, to `reader` until the returned function is called. */
@@ -35,7 +55,16 @@ export class GuestConsole {
 
   /** Keystrokes from an attached `xl console`. */
   type(bytes: Buffer): void {
+    // Keys typed after the one that booted pygrub's entry are lost, as they are on a real
+    // host: they went to pygrub's pty, not the guest's console.
+    if (this.menu?.key(bytes.toString('utf8'))) return;
     for (const ch of bytes.toString('utf8')) this.key(ch);
+  }
+
+  private startKernel(boot: ConsoleBoot, entry: number, clear: string): void {
+    const { facts, log } = boot.kernel(entry);
+    this.facts = facts;
+    this.emit(`${clear}${log}${this.loginPrompt()}`);
   }
 
   private key(ch: string): void {

@@ -11,6 +11,28 @@ export interface GuestFacts {
   /** Simulated unix seconds now. */
   now(): number;
   root: GuestRoot | undefined;
+  /** The kernel command line it booted with (/proc/cmdline). */
+  cmdline: string;
+  /** What is mounted at /: the root pygrub booted (/dev/xvdb, ext4), or a live system's overlay. */
+  rootMount: { source: string; fstype: string };
+}
+
+function findmnt(facts: GuestFacts, args: readonly string[]): string {
+  const { source, fstype } = facts.rootMount;
+  if (args.length > 1 || (args.length === 1 && args[0] !== '/')) return '';
+  const [srcW, fsW] = [Math.max(6, source.length), Math.max(6, fstype.length)];
+  return [`TARGET ${'SOURCE'.padEnd(srcW)} ${'FSTYPE'.padEnd(fsW)} OPTIONS`, `/      ${source.padEnd(srcW)} ${fstype.padEnd(fsW)} rw,relatime`].join('\n');
+}
+
+function mountTable(facts: GuestFacts): string {
+  const { source, fstype } = facts.rootMount;
+  return [
+    `${source} on / type ${fstype} (rw,relatime)`,
+    'proc on /proc type proc (rw,nosuid,nodev,noexec,relatime)',
+    'sysfs on /sys type sysfs (rw,nosuid,nodev,noexec,relatime)',
+    'devtmpfs on /dev type devtmpfs (rw,nosuid,relatime,mode=755)',
+    'tmpfs on /run type tmpfs (rw,nosuid,nodev,noexec,relatime,mode=755)',
+  ].join('\n');
 }
 
 export type ShellOutcome = { output: string } | { exit: true };
@@ -53,7 +75,12 @@ export function runGuestCommand(line: string, facts: GuestFacts): ShellOutcome {
     case 'cat':
       if (args.length === 1 && args[0] === '/etc/os-release') return out(facts.osRelease.replace(/\n$/, ''));
       if (args.length === 1 && args[0] === '/etc/hostname') return out(facts.hostname);
+      if (args.length === 1 && args[0] === '/proc/cmdline') return out(facts.cmdline);
       return out(args.map((a) => `cat: ${a}: No such file or directory`).join('\n'));
+    case 'findmnt':
+      return out(findmnt(facts, args));
+    case 'mount':
+      return out(mountTable(facts));
     default:
       return out(`-bash: ${cmd}: command not found`);
   }

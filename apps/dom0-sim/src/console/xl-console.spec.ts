@@ -64,10 +64,10 @@ describe('simulated Dom0: xl console', () => {
     for (const lv of ['web1-root-a', 'web1-root-b']) await f.client.exec(`lvcreate -n ${lv} -L 10G vg0`);
     const cfg = DOMAIN_CFG('web1').replace(`'phy:/dev/vg0/web1-root,xvda,w'`, `'phy:/dev/vg0/web1-root-b,xvda,w', 'phy:/dev/vg0/web1-root-a,xvdb,w'`);
     await f.client.exec('cat > /etc/xen/web1.cfg', cfg);
-    // Both roots hold an OS, as carve's install leaves them.
+    // Both roots hold an OS, as carve's install leaves them; pygrub boots without waiting (GRUB_TIMEOUT=0).
     for (const [name, pretty] of [['web1-root-a', 'Debian GNU/Linux 12 (bookworm)'], ['web1-root-b', 'Debian GNU/Linux 13 (trixie)']] as const) {
       const lv = f.host.state.vg.lvs.find((l) => l.name === name)!;
-      lv.filesystem = { type: 'ext4', uuid: `uuid-${name}`, sizeBytes: lv.sizeBytes, options: [], files: { '/etc/os-release': `PRETTY_NAME="${pretty}"\nID=debian\n`, '/etc/hostname': 'web1.example\n' }, dirs: ['/etc'] };
+      lv.filesystem = { type: 'ext4', uuid: `uuid-${name}`, sizeBytes: lv.sizeBytes, options: [], files: { '/etc/os-release': `PRETTY_NAME="${pretty}"\nID=debian\n`, '/etc/hostname': 'web1.example\n', '/boot/grub/grub.cfg': 'set timeout=0\n' }, dirs: ['/etc', '/boot', '/boot/grub'] };
     }
     expect((await f.client.exec('xl create /etc/xen/web1.cfg')).exitCode).toBe(0);
     ssh = await connect(f.host.port, f.clientKey);
@@ -130,6 +130,33 @@ describe('simulated Dom0: xl console', () => {
     first.channel.close();
     second.channel.close();
     await Promise.all([first.exit, second.exit]);
+  });
+
+  it('waits at pygrub for a pick with timeout -1, boots the root picked, and shows it mounted as /', async () => {
+    const xvdaRoot = f.host.state.vg.lvs.find((l) => l.name === 'web1-root-b')!;
+    xvdaRoot.filesystem!.files['/boot/grub/grub.cfg'] = 'set timeout=-1\n';
+    expect((await f.client.exec('xl reboot web1')).exitCode).toBe(0);
+    const con = await attach(ssh, 'xl console web1');
+    await con.waitFor('(root on xvdb)');
+    expect(con.text()).not.toContain('Will boot selected entry');
+    expect(con.text()).not.toContain('login:');
+    con.channel.write('\x1b[B');
+    await con.waitFor('\x1b[7m Debian GNU/Linux 12 (bookworm)');
+    const mark = con.text().length;
+    con.channel.write('\r');
+    await con.waitFor('web1.example login: ', mark);
+    expect(con.text().slice(mark)).toContain('Command line: root=/dev/xvdb ro console=hvc0\r\n');
+    con.channel.write('root\rpw\r');
+    await con.waitFor('root@web1.example:~# ', mark);
+    const shell = con.text().length;
+    con.channel.write('cat /proc/cmdline\rfindmnt /\rcat /etc/os-release\r');
+    await con.waitFor(/PRETTY_NAME[^\r]*\r\nID=debian\r\nroot@web1\.example:~# $/, shell);
+    const out = con.text().slice(shell);
+    expect(out).toContain('cat /proc/cmdline\r\nroot=/dev/xvdb ro console=hvc0\r\n');
+    expect(out).toMatch(/\r\n\/ +\/dev\/xvdb +ext4 +rw,relatime\r\n/);
+    expect(out).toContain('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"');
+    con.channel.close();
+    await con.exit;
   });
 
   it('shows no pygrub menu for a direct kernel boot, and the kernel command line it was given', async () => {
