@@ -147,6 +147,8 @@ export async function runLauncher(repoRoot: string, env: NodeJS.ProcessEnv): Pro
       `carve is running`,
       `API:           ${baseUrl}`,
       `OpenAPI docs:  ${baseUrl}/docs`,
+      // The page takes the token from the URL fragment, which the browser never sends to the server.
+      `Console (web): ${baseUrl}/console/SERVER-ID#token=$TOKEN`,
       ...(options.config.consoleGatewayPort > 0
         ? [`Console (SSH): ssh -p ${options.config.consoleGatewayPort} SERVERNAME@${options.config.consoleGatewayHost} (host key: GET ${baseUrl}/v1/console-gateway)`]
         : []),

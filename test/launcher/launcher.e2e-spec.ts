@@ -71,6 +71,8 @@ describe('npm start against the machine PostgreSQL and Redis', () => {
     const workerPid = Number((await launcher.waitFor(/worker started \(pid (\d+)\)/))[1]);
     expect(launcher.text).toMatch(/Migration \w+ has been executed successfully/);
     expect(launcher.text).toContain(`http://127.0.0.1:${port}/docs`);
+    expect(launcher.text).toContain(`Console (web): http://127.0.0.1:${port}/console/SERVER-ID#token=$TOKEN`);
+    expect(launcher.text).toMatch(/Console \(SSH\): ssh -p \d+ SERVERNAME@127\.0\.0\.1 /);
     expect(launcher.text).toContain(`curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:${port}/v1/hosts`);
 
     expect((await httpGet(`http://127.0.0.1:${port}/health`)).status).toBe(200);
