@@ -82,6 +82,10 @@ describe('AgentCore', () => {
     expect(await agent.handle({ id: id(), verb: 'lv.create', args: { vg: 'vg0', lv: 'x;id', sizeGiB: 1 } })).toMatchObject({ status: 'refused', error: { code: 'bad_args' } });
     expect(await agent.handle({ id: id(), verb: 'lv.create', args: { vg: 'vg0', lv: '$(reboot)', sizeGiB: 1 } })).toMatchObject({ status: 'refused', error: { code: 'bad_args' } });
     expect(await agent.handle({ id: id(), verb: 'xl.info-value', args: { key: 'x; id' } })).toMatchObject({ status: 'refused', error: { code: 'bad_args' } });
+    // mkfs only on a logical volume, never another disk of the Dom0.
+    expect(await agent.handle({ id: id(), verb: 'fs.make', args: { device: '/dev/sda', type: 'ext4' } })).toMatchObject({ status: 'refused', error: { code: 'bad_args' } });
+    expect(await agent.handle({ id: id(), verb: 'domain-config.read', args: { name: '../shadow' } })).toMatchObject({ status: 'refused', error: { code: 'bad_args' } });
+    expect(await agent.handle({ id: id(), verb: 'domain-config.read', args: { name: 'web1', variant: '../../etc/shadow' } })).toMatchObject({ status: 'refused', error: { code: 'bad_args' } });
     expect(await agent.handle({ id: '../../etc/passwd', verb: 'xl.list', args: {} })).toMatchObject({ status: 'refused', error: { code: 'bad_request' } });
     expect(await agent.handle({ id: id(), verb: 'volume.read', args: { vg: 'vg0', lv: 'a' } })).toMatchObject({ status: 'refused', error: { code: 'wrong_mode' } });
     expect(await agent.handle('not json')).toMatchObject({ status: 'refused' });

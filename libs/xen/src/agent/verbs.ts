@@ -90,10 +90,11 @@ function registerBuiltInVerbs(): void {
   define<{ vg: string; lv: string }>('lv.remove', 'procedure', (a) => lvRemoveCommand(a), volumeOf, QUICK, removeVolumeHere);
 
   // filesystems and images
-  define<MakeFilesystemOptions>('fs.make', 'command', (a) => makeFilesystemCommand(a), deviceOf, LONG);
-  define<{ device: string }>('fs.type', 'command', (a) => filesystemTypeCommand(a.device), none, QUICK);
-  define<{ device: string; type: FilesystemType; name: string }>('fs.grow-offline', 'procedure', (a) => growFilesystemOfflineCommand(a), deviceOf, LONG, growFilesystemHere);
-  define<InstallImageOptions>('image.install', 'procedure', (a) => installImageCommand(a), (a) => [`volume:${String(a.rootDevice)}`], LONG, installImageHere);
+  // Filesystem verbs touch logical volumes only (/dev/VG/LV), never another block device of the Dom0.
+  define<MakeFilesystemOptions>('fs.make', 'command', (a) => makeFilesystemCommand({ ...a, device: lvDevice(a.device, 'device') }), deviceOf, LONG);
+  define<{ device: string }>('fs.type', 'command', (a) => filesystemTypeCommand(lvDevice(a.device, 'device')), none, QUICK);
+  define<{ device: string; type: FilesystemType; name: string }>('fs.grow-offline', 'procedure', (a) => growFilesystemOfflineCommand({ ...a, device: lvDevice(a.device, 'device') }), deviceOf, LONG, growFilesystemHere);
+  define<InstallImageOptions>('image.install', 'procedure', (a) => installImageCommand({ ...a, rootDevice: lvDevice(a.rootDevice, 'rootDevice') }), (a) => [`volume:${String(a.rootDevice)}`], LONG, installImageHere);
 
   // domain configs: /etc/xen/<validated name>.cfg only
   define<{ spec: DomainSpec; variant?: DomainConfigVariant }>('domain-config.write', 'command', (a) => writeDomainConfigCommand(a.spec, variantOf(a.variant)), configOf, QUICK);
@@ -134,6 +135,13 @@ function registerBuiltInVerbs(): void {
 
   // a domain's PV console, both ways, while the channel is open (no lock: watching a console changes nothing)
   define<{ name: string }>('console.attach', 'stream-read', (a) => xlConsoleCommand(a.name), none, { ...STREAM, interactive: true });
+}
+
+/** `/dev/VG/LV` with both names as LVM accepts them; any other device is refused. */
+function lvDevice(value: unknown, field: string): string {
+  const match = typeof value === 'string' ? /^\/dev\/([^/]+)\/([^/]+)$/.exec(value) : null;
+  if (!match) throw new XenArgumentError(field, 'must be a logical volume, /dev/VG/LV', value);
+  return lvDevicePath({ vg: match[1]!, lv: match[2]! });
 }
 
 function settingsOf(value: unknown): SchedCredit2Settings {
