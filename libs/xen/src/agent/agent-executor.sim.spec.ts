@@ -1,6 +1,7 @@
 // AgentExecutor against the simulator: carve's key reaches the agent only; a host without one is refused with how to upgrade.
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { generateEd25519KeyPair, startSimHost, type SimHost } from '@carve/dom0-sim';
+import { classifyError } from '@carve/jobs';
 import { Dom0Client } from '../client/dom0-client';
 import { lvListQuery } from '../commands/lvm.commands';
 import { AgentOutdatedError, AgentRefusedError } from '../ssh/dom0-transport.errors';
@@ -53,6 +54,8 @@ it('refuses a host that has no agent with how to install one, in serve and call 
     const error = await new AgentExecutor(pool, { mode }).exec(bare, lvListQuery('vg0').command).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentOutdatedError);
     expect(error).toMatchObject({ transient: false, message: expect.stringContaining('POST /v1/hosts/:id/agent') });
+    // A job on such a host fails at once, not after retries, with the code and how to upgrade.
+    expect(classifyError(error)).toEqual({ transient: false, code: 'agent_outdated', message: expect.stringContaining('POST /v1/hosts/:id/agent') });
   }
 });
 
