@@ -5,13 +5,13 @@ import { Dom0Client, MeteringReading } from '@carve/xen';
 import { Dom0Connections } from '../provisioning/dom0-connections';
 import { CollectionScheduler } from './collection.scheduler';
 
-/** The collector reads hosts over the worker's pooled SSH connections (same pool and host-key pinning as jobs). */
+/** The collector reads hosts through their agents over the worker's pooled SSH connections (same pool, host-key pinning and agent channel as jobs). */
 @Injectable()
 export class PooledMeteringDom0 implements MeteringDom0 {
   constructor(private readonly connections: Dom0Connections) {}
 
   readMetering(host: Host): Promise<MeteringReading> {
-    return new Dom0Client(this.connections.pool, this.connections.targetFor(host), { volumeGroup: host.volumeGroup }).readMetering(host.volumeGroup);
+    return new Dom0Client(this.connections.agent, this.connections.targetFor(host), { volumeGroup: host.volumeGroup }).readMetering(host.volumeGroup);
   }
 }
 

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { Host } from '@carve/inventory';
 import { PermanentJobError } from '@carve/jobs';
-import { agentExecutorFor, Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, ExecStreams, SshConnectionPool } from '@carve/xen';
+import { AgentExecutor, agentExecutorFor, Dom0Client, Dom0CommandInput, Dom0Executor, Dom0Target, ExecOptions, ExecResult, ExecStreams, SshConnectionPool } from '@carve/xen';
 
 /** Passes commands to the host's agent and tells a listener each command line (the job's current step records them). */
 class RecordingExecutor implements Dom0Executor {
@@ -31,10 +31,13 @@ class RecordingExecutor implements Dom0Executor {
 @Injectable()
 export class Dom0Connections implements OnApplicationShutdown {
   readonly pool: SshConnectionPool;
+  /** Every Dom0 operation goes through the host's agent: one serve channel per pooled connection. */
+  readonly agent: AgentExecutor;
   private privateKey?: Buffer;
 
   constructor(@Inject(CarveConfig) private readonly config: CarveConfig) {
     this.pool = new SshConnectionPool({ maxChannelsPerHost: config.sshMaxChannelsPerHost, commandTimeoutMs: config.sshCommandTimeoutMs });
+    this.agent = agentExecutorFor(this.pool);
   }
 
   targetFor(host: Host): Dom0Target {
@@ -51,7 +54,7 @@ export class Dom0Connections implements OnApplicationShutdown {
   /** A client for one job, recording the command lines it runs. */
   clientFor(host: Host, onCommand: (line: string) => void): Dom0Client {
     // Through the host's agent; each operation is recorded as the argv (or procedure) it runs.
-    return new Dom0Client(new RecordingExecutor(agentExecutorFor(this.pool), onCommand), this.targetFor(host), { volumeGroup: host.volumeGroup });
+    return new Dom0Client(new RecordingExecutor(this.agent, onCommand), this.targetFor(host), { volumeGroup: host.volumeGroup });
   }
 
   private key(): Buffer {
