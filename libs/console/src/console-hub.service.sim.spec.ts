@@ -1,7 +1,8 @@
-// The hub against a real simulated Dom0 over SSH: `xl console` through the pool's execStream.
-import { SshConnectionPool, xlConsoleCommand, type Dom0Target } from '@carve/xen';
+// The hub against a real simulated Dom0 over SSH: `xl console` and `xl list` through the Dom0 agent.
+import { generateEd25519KeyPair } from '@carve/dom0-sim';
+import { agentExecutorFor, Dom0Client, SshConnectionPool, xlConsoleCommand, type Dom0Target } from '@carve/xen';
 import { createDomain, startSimFixture, type SimFixture } from '../../../apps/dom0-sim/src/testing/sim-client';
-import { ConsoleUnavailableError, type ConsoleSession, type ConsoleViewer } from './console-hub';
+import { ConsoleUnavailableError, type ConsoleSession, type ConsoleViewer, type UpstreamChange } from './console-hub';
 import { ConsoleHubService } from './console-hub.service';
 import type { ConsoleUpstreamOpener } from './console-upstream';
 import { openExecConsole } from './exec-console-upstream';
@@ -42,19 +43,27 @@ describe('ConsoleHubService over SSH to the simulator', () => {
   let target: Dom0Target;
 
   beforeEach(async () => {
-    f = await startSimFixture({ name: 'sim-hub' });
+    // carve's key reaches only the agent, as on a real Dom0: the console and `xl list` go through it.
+    const carveKey = generateEd25519KeyPair();
+    f = await startSimFixture({ name: 'sim-hub', authorizedKeys: [carveKey.public] });
     expect((await createDomain(f.client, 'web1')).exitCode).toBe(0);
     pool = new SshConnectionPool({ commandTimeoutMs: 10_000 });
-    target = { hostId: 'h1', address: '127.0.0.1', port: f.host.port, username: 'root', privateKey: f.clientKey, expectedHostKeyFingerprint: f.host.hostKeyFingerprint };
+    target = { hostId: 'h1', address: '127.0.0.1', port: f.host.port, username: 'root', privateKey: carveKey.private, expectedHostKeyFingerprint: f.host.hostKeyFingerprint };
     opened = 0;
     const opener: ConsoleUpstreamOpener = {
       open: async (serverId) => {
         if (serverId === 'missing') throw new ConsoleUnavailableError(serverId, 'no such server');
         opened += 1;
-        return openExecConsole(pool, target, xlConsoleCommand(serverId));
+        return openExecConsole(agentExecutorFor(pool), target, xlConsoleCommand(serverId));
+      },
+      // As Dom0ConsoleOpener looks: `xl list` through the agent on the console's host.
+      locate: async (serverId, hostId) => {
+        if (hostId !== target.hostId) return { kind: 'gone', message: 'the server moved to another host' };
+        return (await new Dom0Client(pool, target).domainByName(serverId)) ? { kind: 'running' } : { kind: 'absent' };
       },
     };
-    hub = new ConsoleHubService(opener);
+    // A short grace keeps the "never came back" case quick; the reboot case does not depend on it.
+    hub = new ConsoleHubService(opener, { graceMs: 1500, pollMs: 100 });
   });
   afterEach(async () => {
     hub.onModuleDestroy();
@@ -120,7 +129,7 @@ describe('ConsoleHubService over SSH to the simulator', () => {
     const a = await hub.attach('web1', admin('u1'));
     await screen(a).waitFor('login: ');
     await f.client.exec('xl destroy web1');
-    expect(await a.ended).toEqual({ reason: 'upstream-ended', message: 'the console stream ended: the console detached' });
+    expect(await a.ended).toEqual({ reason: 'upstream-ended', message: 'the console stream ended: the console detached; the domain did not come back within 1.5 s' });
 
     const gone = await hub.attach('nosuch', admin('u1'));
     expect((await gone.ended).message).toBe('the console stream ended: attach to the console of domain nosuch exited 1: nosuch is an invalid domain identifier (rc=-6)');
@@ -133,5 +142,56 @@ describe('ConsoleHubService over SSH to the simulator', () => {
     expect(await b.ended).toEqual({ reason: 'shutdown', message: 'the console service is restarting; reconnect in a moment' });
     await expect(hub.attach('web2', admin('u1'))).rejects.toThrow(ConsoleUnavailableError);
     expect((await f.client.exec('xl list web2')).exitCode).toBe(0);
+  });
+
+  it('keeps the session across a reboot: one upstream at a time, a status for the viewers, then the new boot from pygrub', async () => {
+    const a = await hub.attach('web1', admin('u1'));
+    const b = await hub.attach('web1', viewer('u2'));
+    const one = screen(a);
+    const two = screen(b);
+    const heard: UpstreamChange[] = [];
+    a.onUpstream((change) => heard.push(change));
+    await one.waitFor('web1 login: ');
+    await two.waitFor('web1 login: ');
+    const [markA, markB] = [one.text().length, two.text().length];
+    const dom0 = new Dom0Client(pool, target);
+    const before = (await dom0.domainByName('web1'))!.domid;
+
+    expect(await dom0.rebootDomain('web1')).toMatchObject({ rebooted: true });
+    await Promise.all([one.waitFor('pyGRUB', markA), two.waitFor('pyGRUB', markB)]);
+    await one.waitFor('web1 login: ', markA);
+    expect(hub.sessions('web1')).toHaveLength(2);
+    expect(heard.map((h) => h.state)).toEqual(['restarting', 'reattached']);
+    expect(heard[1]!.message).toBe('Domain restarted, console re-attached.');
+    expect(a.upstreamState()).toBe('attached');
+    expect(opened).toBe(2);
+    expect(pool.stats('h1')?.openChannels).toBe(1);
+    expect((await dom0.domainByName('web1'))!.domid).not.toBe(before);
+
+    // The typist still types, into the new boot.
+    const mark = one.text().length;
+    expect(a.write(Buffer.from('root\rpw\recho after-reboot\r'))).toBe(true);
+    await Promise.all([one.waitFor('after-reboot\r\nroot@web1:~# ', mark), two.waitFor('after-reboot\r\nroot@web1:~# ', markB)]);
+    a.close();
+    b.close();
+  });
+
+  it('lets a viewer leave while the domain is away, and opens nothing for a channel nobody watches', async () => {
+    const a = await hub.attach('web1', admin('u1'));
+    await screen(a).waitFor('web1 login: ');
+    const restarting = new Promise<UpstreamChange>((resolve) => a.onUpstream(resolve));
+    await f.client.exec('xl destroy web1');
+    expect((await restarting).state).toBe('restarting');
+    expect(a.upstreamState()).toBe('restarting');
+    a.close();
+    expect(await a.ended).toEqual({ reason: 'closed', message: 'closed by the viewer' });
+    expect(hub.sessions()).toEqual([]);
+    expect((await createDomain(f.client, 'web1')).exitCode).toBe(0);
+    // A new attach gets a channel of its own: the abandoned wait re-attached nothing.
+    const again = await hub.attach('web1', admin('u1'));
+    await screen(again).waitFor('web1 login: ');
+    expect(opened).toBe(2);
+    expect(pool.stats('h1')?.openChannels).toBe(1);
+    again.close();
   });
 });

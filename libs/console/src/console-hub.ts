@@ -14,6 +14,13 @@
  *
  * Closing a session, or the last one, closes the upstream channel only; the domain is
  * never touched (no `xl` verb other than `console` is sent).
+ *
+ * Reboots (the console stays with its server): when `xl console` returns because the domain
+ * went, the hub looks for the domain on the same host for a grace period (30 s by default)
+ * and, once it runs again, re-attaches one new upstream; the sessions stay open and hear
+ * `onUpstream` ('restarting', then 'reattached'), then see the new boot from pygrub on. If it
+ * does not come back in time, is deleted or is on another host, sessions end `upstream-ended`
+ * with the reason.
  */
 
 export type ConsoleViewerKind = 'web' | 'ssh';
@@ -57,6 +64,16 @@ export interface TypistChange {
   readonly isYou: boolean;
 }
 
+/** The upstream of a session's console: attached, or waiting for the domain to come back. */
+export type ConsoleUpstreamState = 'attached' | 'restarting';
+
+export interface UpstreamChange {
+  /** 'restarting': the stream ended and the hub waits for the domain; 'reattached': the new boot's console. */
+  readonly state: 'restarting' | 'reattached';
+  /** One short line, safe to show the viewer. */
+  readonly message: string;
+}
+
 export interface ConsoleSession {
   readonly id: string;
   readonly serverId: string;
@@ -69,6 +86,10 @@ export interface ConsoleSession {
   readonly scrollback: Buffer;
   onOutput(listener: (bytes: Buffer) => void): void;
   onTypist(listener: (change: TypistChange) => void): void;
+  /** Told when the upstream ends with the domain and when it is re-attached (see the reboot rule above). */
+  onUpstream(listener: (change: UpstreamChange) => void): void;
+  /** Whether the console is attached now or waiting for the domain to come back. */
+  upstreamState(): ConsoleUpstreamState;
   /** Resolves once, when the session ends for any reason; never rejects. */
   readonly ended: Promise<ConsoleEnded>;
   isTypist(): boolean;

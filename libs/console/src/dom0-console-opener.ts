@@ -3,9 +3,9 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { HostRepository } from '@carve/inventory';
 import { ServerRepository } from '@carve/servers';
-import { agentExecutorFor, SshConnectionPool, xlConsoleCommand } from '@carve/xen';
+import { agentExecutorFor, Dom0Client, type Dom0Target, SshConnectionPool, xlConsoleCommand } from '@carve/xen';
 import { ConsoleUnavailableError } from './console-hub';
-import type { ConsoleUpstream, ConsoleUpstreamOpener } from './console-upstream';
+import type { ConsoleUpstream, ConsoleUpstreamOpener, DomainWhereabouts } from './console-upstream';
 import { openExecConsole } from './exec-console-upstream';
 
 /**
@@ -27,11 +27,33 @@ export class Dom0ConsoleOpener implements ConsoleUpstreamOpener, OnApplicationSh
   }
 
   async open(serverId: string): Promise<ConsoleUpstream> {
+    const { domainName, target } = await this.where(serverId);
+    // Through the host's agent (console.attach): carve's key runs nothing else on a Dom0.
+    return openExecConsole(agentExecutorFor(this.pool), target, xlConsoleCommand(domainName));
+  }
+
+  /**
+   * After `xl console` returned: is the server's domain running again on the host the console
+   * was on? One `xl list` through the agent. A deleted server, or one carve now places on
+   * another host (a move), will not come back here.
+   */
+  async locate(serverId: string, hostId: string | undefined): Promise<DomainWhereabouts> {
+    const server = await this.servers.findById(serverId);
+    if (!server || server.deletedAt !== null) return { kind: 'gone', message: 'the server was deleted' };
+    if (hostId !== undefined && server.hostId !== hostId) return { kind: 'gone', message: 'the server moved to another host; open its console again' };
+    const { domainName, target } = await this.where(serverId);
+    const domain = await new Dom0Client(this.pool, target).domainByName(domainName);
+    // A dying or shut-down entry is the old boot still being torn down, not the new one.
+    const up = domain !== null && domain.state.summary !== 'dying' && domain.state.summary !== 'shutdown' && domain.state.summary !== 'crashed';
+    return up ? { kind: 'running' } : { kind: 'absent' };
+  }
+
+  private async where(serverId: string): Promise<{ domainName: string; target: Dom0Target }> {
     const server = await this.servers.findById(serverId);
     if (!server || server.deletedAt !== null) throw new ConsoleUnavailableError(serverId, 'the server no longer exists');
     const host = await this.hosts.findById(server.hostId);
     if (!host) throw new ConsoleUnavailableError(serverId, 'its host is not in the inventory');
-    const target = {
+    const target: Dom0Target = {
       hostId: host.id,
       address: host.sshAddress,
       port: host.sshPort,
@@ -39,8 +61,7 @@ export class Dom0ConsoleOpener implements ConsoleUpstreamOpener, OnApplicationSh
       privateKey: this.key(serverId),
       expectedHostKeyFingerprint: host.hostKeyFingerprint,
     };
-    // Through the host's agent (console.attach): carve's key runs nothing else on a Dom0.
-    return openExecConsole(agentExecutorFor(this.pool), target, xlConsoleCommand(server.domainName));
+    return { domainName: server.domainName, target };
   }
 
   private key(serverId: string): Buffer {

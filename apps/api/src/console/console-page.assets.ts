@@ -72,6 +72,7 @@ export const CONSOLE_PAGE_JS = `'use strict';
           if (typeof event.data !== 'string') return term.write(new Uint8Array(event.data));
           var message = JSON.parse(event.data);
           if (message.type === 'status') {
+            if (message.message) term.write('\\r\\n[carve: ' + message.message + ']\\r\\n');
             takeButton.hidden = !message.canType || message.typist;
             setStatus(message.typist ? 'typing' : 'watching', (message.typist ? 'connected, you have the keyboard' : message.canType ? 'connected, watching (another viewer types)' : 'connected, read-only') + ' - viewers: ' + message.viewers);
           } else if (message.type === 'ended') {

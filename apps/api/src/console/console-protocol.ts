@@ -1,4 +1,4 @@
-import type { ConsoleEndReason } from '@carve/console';
+import type { ConsoleEndReason, ConsoleUpstreamState } from '@carve/console';
 
 /**
  * The console WebSocket's control messages (text frames, JSON). Console bytes travel as
@@ -14,6 +14,10 @@ export type ServerControlMessage =
       typist: boolean;
       /** Viewers attached to this server's console in this API process. */
       viewers: number;
+      /** 'restarting' while the domain reboots and the hub waits to re-attach; the session stays open. */
+      upstream: ConsoleUpstreamState;
+      /** Sent with the status that a reboot changed: what happened, one line for the viewer. */
+      message?: string;
     }
   | { type: 'ended'; reason: ConsoleEndReason; message: string }
   | { type: 'error'; message: string };

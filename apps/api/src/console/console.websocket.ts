@@ -94,8 +94,16 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
     const send = (message: ServerControlMessage): void => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
     };
-    const status = (): void =>
-      send({ type: 'status', sessionId: session.id, canType: session.viewer.canType, typist: session.isTypist(), viewers: this.hub.sessions(session.serverId).length });
+    const status = (message?: string): void =>
+      send({
+        type: 'status',
+        sessionId: session.id,
+        canType: session.viewer.canType,
+        typist: session.isTypist(),
+        viewers: this.hub.sessions(session.serverId).length,
+        upstream: session.upstreamState(),
+        ...(message === undefined ? {} : { message }),
+      });
     status();
     if (session.scrollback.length > 0) ws.send(session.scrollback, { binary: true });
     session.onOutput((bytes) => {
@@ -104,6 +112,7 @@ export class ConsoleWebSocket implements OnApplicationBootstrap, BeforeApplicati
       ws.send(bytes, { binary: true });
     });
     session.onTypist(() => status());
+    session.onUpstream((change) => status(change.message));
     ws.on('message', (data, isBinary) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (isBinary) {

@@ -145,6 +145,8 @@ export class ConsoleSessionPolicy implements OnModuleInit, OnModuleDestroy {
       ended: session.ended,
       onOutput: (listener) => session.onOutput(listener),
       onTypist: (listener) => session.onTypist(listener),
+      onUpstream: (listener) => session.onUpstream(listener),
+      upstreamState: () => session.upstreamState(),
       isTypist: () => session.isTypist(),
       write: (bytes) => {
         touch();

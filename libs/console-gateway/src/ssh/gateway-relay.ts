@@ -53,6 +53,10 @@ export async function relayConsole(channel: ServerChannel, login: GatewayLogin, 
   session.onOutput((bytes) => {
     if (!closing) channel.write(bytes);
   });
+  // A reboot: the hub keeps the session and re-attaches; the customer hears both halves.
+  session.onUpstream((change) => {
+    if (!closing) channel.write(notice(change.message));
+  });
   session.onTypist((change) => {
     if (closing || !canType) return;
     channel.write(notice(change.isYou ? 'You have the keyboard.' : 'Someone else has the keyboard now; Ctrl-] then k takes it back.'));
