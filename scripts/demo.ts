@@ -5,6 +5,7 @@
  * detail when a step fails.
  */
 import { ApiProblemError, CarveApi } from './demo/carve-api';
+import { consoleTour } from './demo/console-tour';
 import { demoContext } from './demo/demo-context';
 import { runDemoStory } from './demo/demo-story';
 import { DemoTargetError, resolveDemoTarget } from './demo/demo-target';
@@ -29,6 +30,8 @@ async function main(): Promise<number> {
   const started = Date.now();
   try {
     const outcome = await runDemoStory(ctx);
+    // The first running server is Acme's web: its console, web and SSH, and rescue and back.
+    await consoleTour(ctx, outcome.running[0]!);
     narrator.raw('');
     narrator.raw(
       `demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${outcome.running.map((s) => `${s.name} ${s.state}`).join(', ')}; ` +

@@ -53,7 +53,8 @@ beforeAll(async () => {
   prefix = uniqueName('carvedemo');
   const port = await ephemeralPort();
   launcher = new LauncherProcess(
-    launcherEnv({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, METERING_INTERVAL_SECONDS: '10' }),
+    // Its own gateway port: 2222 may be another launched carve's.
+    launcherEnv({ PORT: String(port), CARVE_CONSOLE_GATEWAY_PORT: String(await ephemeralPort()), DATABASE_URL: database.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, CARVE_DATA_DIR: dataDir, METERING_INTERVAL_SECONDS: '10' }),
   );
   await launcher.waitFor(/carve is running/);
   token = (await launcher.waitFor(/export TOKEN=(carve_\S+)/))[1]!;
@@ -122,6 +123,18 @@ it('tells the whole story through the API, then carve shows the deleted server d
     /all hosts: revenue [\d.]+, cost [\d.]+, margin [\d.-]+/,
     /created \(UTC\)\s+customer\s+server\s+type\s+status\s+steps\s+duration/,
     /size \/ allocated \/ free/,
+    // The console tour: the commands a reader types, both consoles answering, rescue and back.
+    /Acme Shop \S+: opens web's console in a browser and over SSH, then boots it into rescue and back/,
+    /SSH key SHA256:\S+ registered on the admin/,
+    /in a browser: http:\/\/127\.0\.0\.1:\d+\/console\/[0-9a-f-]{36}#token=carve_\S+/,
+    /over SSH: +ssh -i (\S+id_ed25519) -o UserKnownHostsFile=(\S+known_hosts) -o StrictHostKeyChecking=yes -p \d+ web@127\.0\.0\.1\n/,
+    /web console: logged in as root, uname -a answered: Linux web\S* \S+ #1 SMP/,
+    /gateway banner: \[carve\] Console of web \([0-9a-f-]{36}\)\. Ctrl-\]/,
+    /gateway prompt: root@web\S*:~#/,
+    /\[web\] server\.rescue succeeded/,
+    /web: state rescue; its console shows the rescue kernel booting with: boot=live console=hvc0 ip=\S+ carve\.ssh_keys=/,
+    /\[web\] server\.rescue-exit succeeded/,
+    /web: state running, active root root; its console shows the normal boot: root=\/dev\/xvda /,
     /demo finished in [\d.]+ s: web running, db running, app running; scratch deleted; etl moved (sim-\d) -> (sim-\d), running\n/,
   ];
   let from = 0;
@@ -171,7 +184,14 @@ it('tells the whole story through the API, then carve shows the deleted server d
   expect(hosts.find((h) => h.id === byName.etl!.hostId)?.name).toBe(movedTo);
 
   const jobs = (await getJson<{ items: { type: string; status: string; serverId: string }[] }>(`${apiUrl}/v1/jobs?limit=100`, token)).items;
-  expect(jobs.map((j) => j.status)).toEqual(Array(10).fill('succeeded'));
+  // The ten of the story, then the console tour's rescue and its exit.
+  expect(jobs.map((j) => j.status)).toEqual(Array(12).fill('succeeded'));
+  expect(jobs.slice(0, 2).map((j) => j.type)).toEqual(['server.rescue-exit', 'server.rescue']);
+  // The printed ssh command pins exactly the host key the API shows.
+  const gateway = await getJson<{ knownHostsLine: string }>(`${apiUrl}/v1/console-gateway`, token);
+  const [, keyPath, knownHosts] = /over SSH: +ssh -i (\S+) -o UserKnownHostsFile=(\S+)/.exec(out)!;
+  expect(readFileSync(knownHosts!, 'utf8')).toBe(`${gateway.knownHostsLine}\n`);
+  expect(readFileSync(keyPath!, 'utf8')).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
   // Lists leave deleted servers out; the delete job names it.
   const deletion = jobs.find((j) => j.type === 'server.delete')!;
   expect(await getJson<Server>(`${apiUrl}/v1/servers/${deletion.serverId}`, token)).toMatchObject({ name: 'scratch', state: 'deleted' });
