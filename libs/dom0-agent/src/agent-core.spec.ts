@@ -1,14 +1,15 @@
 // The agent core against real processes: stub xl/lvcreate executables on PATH, real sh and sleep.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { registerVerb } from '@carve/xen';
 import { AgentCore } from './agent-core';
 import { Journal } from './journal';
+import { ObjectLocks } from './object-locks';
 import { runAgentSession } from './agent-session';
 import { LocalHostRunner } from './host-runner';
 import { newOwner } from './owner';
@@ -148,6 +149,20 @@ describe('AgentCore', () => {
     expect(await journal.prune()).toBe(1);
     expect(existsSync(join(journalDir, `${old.id}.json`))).toBe(false);
     expect(await journal.start(fresh, Date.now())).toMatchObject({ kind: 'done' });
+  });
+
+  it('breaks a lock whose owner died, and one left empty by a creator that died before writing it', async () => {
+    const locksDir = join(dir, 'stale-locks');
+    // An owner in this process that is not the live instance counts as dead (an earlier, closed agent).
+    await new ObjectLocks(locksDir, newOwner()).acquire(['volume:/dev/vg0/stale'], new AbortController().signal);
+    const live = new ObjectLocks(locksDir, newOwner());
+    await (await live.acquire(['volume:/dev/vg0/stale'], AbortSignal.timeout(10_000)))();
+    const empty = join(locksDir, `${createHash('sha256').update('volume:/dev/vg0/empty').digest('hex').slice(0, 32)}.lock`);
+    writeFileSync(empty, '');
+    const longAgo = (Date.now() - 60_000) / 1000;
+    utimesSync(empty, longAgo, longAgo);
+    await (await live.acquire(['volume:/dev/vg0/empty'], AbortSignal.timeout(10_000)))();
+    expect(readdirSync(locksDir)).toEqual([]);
   });
 
   it('kills the whole process group of a verb that overruns its timeout and reports timed_out', async () => {

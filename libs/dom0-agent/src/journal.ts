@@ -46,7 +46,12 @@ export class Journal {
       if (await this.create(entry)) return { kind: 'run' };
       const existing = await this.read(request.id);
       if (existing === undefined) {
-        // Removed (abandoned) or still being written by its creator: look again.
+        // Removed (abandoned) or still being written by its creator: look again. Unreadable for
+        // seconds, its creator died between creating and writing it: take it over.
+        if (await olderThan(this.path(request.id), EMPTY_GRACE_MS)) {
+          await this.replace(entry);
+          return { kind: 'run' };
+        }
         await pause(this.pollMs);
         continue;
       }
@@ -128,6 +133,14 @@ export class Journal {
       return undefined;
     }
   }
+}
+
+/** How long a journal entry or lock file may stay unwritten before its creator counts as dead. */
+export const EMPTY_GRACE_MS = 5000;
+
+export async function olderThan(path: string, ms: number): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  return info !== undefined && Date.now() - info.mtimeMs > ms;
 }
 
 export function fingerprint(request: Pick<AgentRequest, 'verb' | 'args'>): string {

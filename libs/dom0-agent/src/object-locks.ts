@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EMPTY_GRACE_MS, olderThan } from './journal';
 import { ownerAlive, pause, type Owner } from './owner';
 
 /**
@@ -61,9 +62,18 @@ export class ObjectLocks {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const owner = await readFile(path, 'utf8').then((t) => JSON.parse(t) as Owner, () => undefined);
-    // No owner yet: its creator is between open and write. A dead owner's lock is broken.
-    if (owner !== undefined && !ownerAlive(owner, this.self)) await unlink(path).catch(() => undefined);
+    const owner = await readFile(path, 'utf8').then(parseOwner, () => undefined);
+    // No owner yet: its creator is between open and write (or died there, seconds ago). A dead owner's lock is broken.
+    const dead = owner === undefined ? await olderThan(path, EMPTY_GRACE_MS) : !ownerAlive(owner, this.self);
+    if (dead) await unlink(path).catch(() => undefined);
     return false;
+  }
+}
+
+function parseOwner(text: string): Owner | undefined {
+  try {
+    return JSON.parse(text) as Owner;
+  } catch {
+    return undefined;
   }
 }
