@@ -4,6 +4,7 @@ import { CarveConfig } from '@carve/config';
 import { Clock } from '@carve/core';
 import { BilledPools } from '@carve/pools';
 import { RedisConnection } from '@carve/redis';
+import { claimKey, PeriodicTask } from '../scheduling/periodic-task';
 
 /** How often each worker looks whether a period is due. */
 export const BILLING_CHECK_INTERVAL_MS = 60_000;
@@ -37,8 +38,7 @@ export type ScheduledRunCheck =
 @Injectable()
 export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('billing');
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     @Inject(CarveConfig) private readonly config: CarveConfig,
@@ -50,13 +50,7 @@ export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     this.logger.log(`scheduled invoice runs: each month (${this.config.billingTimeZone}) ${this.config.billingCollectionWindowMinutes} minutes after it ends`);
-    this.timer = setInterval(() => {
-      if (this.current) return; // this process is still running the previous check's period
-      this.current = this.check()
-        .catch((error: Error) => this.logger.error(`scheduled invoice run check failed: ${error.message}`))
-        .finally(() => (this.current = undefined));
-    }, BILLING_CHECK_INTERVAL_MS);
-    this.timer.unref();
+    this.task = PeriodicTask.start({ what: 'scheduled invoice run check', logger: this.logger, everyMs: BILLING_CHECK_INTERVAL_MS, run: () => this.check() });
   }
 
   /** The period ended last at `at`, and when the schedule runs it. */
@@ -74,7 +68,7 @@ export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicatio
     if (!firstSized || firstSized.getTime() >= billingPeriod(period, this.config.billingTimeZone).end) return { status: 'before-first-pool', period };
     const key = this.redis.key('billing', 'scheduled-run', period);
     const me = `running:${process.pid}:${Math.random().toString(36).slice(2, 10)}`;
-    if ((await this.redis.client.set(key, me, 'PX', RUN_LEASE_MS, 'NX')) !== 'OK') {
+    if (!(await claimKey(this.redis, key, RUN_LEASE_MS, me))) {
       return { status: 'claimed', period, by: (await this.redis.client.get(key)) ?? 'expired' };
     }
     this.logger.log(`scheduled invoice run for ${period} (${this.config.billingTimeZone}) starting, due since ${new Date(dueAt).toISOString()}`);
@@ -92,7 +86,6 @@ export class BillingRunScheduler implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.current;
+    await this.task?.stop();
   }
 }

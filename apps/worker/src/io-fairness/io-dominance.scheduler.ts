@@ -5,6 +5,7 @@ import { EventService } from '@carve/events';
 import { Host, HostRepository } from '@carve/inventory';
 import { dominatedWindows, HostIoPolicyService, IoImpactService } from '@carve/io-fairness';
 import { RedisConnection } from '@carve/redis';
+import { claimKey, PeriodicTask, untilBoundary } from '../scheduling/periodic-task';
 
 /** Each check reads back this far (at least four times the host's dominance minutes), within raw metering's retention. */
 export const DOMINANCE_LOOKBACK_MS = 3 * 3_600_000;
@@ -27,8 +28,7 @@ export interface DominanceCheck {
 @Injectable()
 export class IoDominanceScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('io-fairness');
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     @Inject(CarveConfig) private readonly config: CarveConfig,
@@ -42,23 +42,14 @@ export class IoDominanceScheduler implements OnApplicationBootstrap, OnApplicati
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.ioDominanceIntervalSeconds * 1000;
-    if (intervalMs === 0) {
-      this.logger.log('IO dominance checks off (IO_DOMINANCE_INTERVAL_SECONDS=0)');
-      return;
-    }
-    const tick = () => {
-      if (this.current) return;
-      this.current = this.run(Math.floor(this.clock.now().getTime() / intervalMs), intervalMs)
-        .catch((error: Error) => this.logger.error(`IO dominance check failed: ${error.message}`))
-        .finally(() => (this.current = undefined));
-    };
-    const first = intervalMs - (this.clock.now().getTime() % intervalMs);
-    this.timer = setTimeout(() => {
-      tick();
-      this.timer = setInterval(tick, intervalMs);
-      this.timer.unref();
-    }, first);
-    this.timer.unref();
+    this.task = PeriodicTask.start({
+      what: 'IO dominance check',
+      logger: this.logger,
+      everyMs: intervalMs,
+      offNotice: 'IO dominance checks off (IO_DOMINANCE_INTERVAL_SECONDS=0)',
+      firstInMs: intervalMs && untilBoundary(this.clock.now().getTime(), intervalMs),
+      run: () => this.run(Math.floor(this.clock.now().getTime() / intervalMs), intervalMs),
+    });
   }
 
   /** The check of one interval, for the hosts this process claims; exposed for tests. */
@@ -100,13 +91,10 @@ export class IoDominanceScheduler implements OnApplicationBootstrap, OnApplicati
   }
 
   private async claim(host: Host, interval: number, intervalMs: number): Promise<boolean> {
-    const key = this.redis.key('io-fairness', 'dominance', host.id, String(interval));
-    return (await this.redis.client.set(key, '1', 'PX', intervalMs * 2, 'NX')) === 'OK';
+    return claimKey(this.redis, this.redis.key('io-fairness', 'dominance', host.id, String(interval)), intervalMs * 2);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
-    await this.current;
+    await this.task?.stop();
   }
 }

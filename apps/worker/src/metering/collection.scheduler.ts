@@ -3,6 +3,7 @@ import { CarveConfig } from '@carve/config';
 import { Host, HostRepository } from '@carve/inventory';
 import { CollectOutcome, HostCollector, MeteringPartitions } from '@carve/metering';
 import { RedisConnection } from '@carve/redis';
+import { claimKey, PeriodicTask, untilBoundary } from '../scheduling/periodic-task';
 
 export interface CollectionRound {
   interval: number;
@@ -22,8 +23,7 @@ export interface CollectionRound {
 @Injectable()
 export class CollectionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('metering');
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
+  private task?: PeriodicTask;
   private lastHousekeeping = 0;
 
   constructor(
@@ -36,25 +36,14 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.meteringIntervalSeconds * 1000;
-    if (intervalMs === 0) {
-      this.logger.log('metering collection off (METERING_INTERVAL_SECONDS=0)');
-      return;
-    }
-    const tick = () => {
-      if (!this.current) {
-        this.current = this.round(Math.floor(Date.now() / intervalMs), intervalMs)
-          .catch((error: Error) => this.logger.error(`metering round failed: ${error.message}`))
-          .finally(() => (this.current = undefined));
-      }
-    };
-    // Rounds start on interval boundaries, so "interval N" means the same span of time in every worker.
-    const first = intervalMs - (Date.now() % intervalMs);
-    this.timer = setTimeout(() => {
-      tick();
-      this.timer = setInterval(tick, intervalMs);
-      this.timer.unref();
-    }, first);
-    this.timer.unref();
+    this.task = PeriodicTask.start({
+      what: 'metering round',
+      logger: this.logger,
+      everyMs: intervalMs,
+      offNotice: 'metering collection off (METERING_INTERVAL_SECONDS=0)',
+      firstInMs: intervalMs && untilBoundary(Date.now(), intervalMs),
+      run: () => this.round(Math.floor(Date.now() / intervalMs), intervalMs),
+    });
   }
 
   /** One interval's work for this process; exposed for tests. */
@@ -83,8 +72,7 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async claim(host: Host, interval: number, intervalMs: number): Promise<boolean> {
-    const key = this.redis.key('metering', 'read', host.id, String(interval));
-    return (await this.redis.client.set(key, '1', 'PX', intervalMs * 2, 'NX')) === 'OK';
+    return claimKey(this.redis, this.redis.key('metering', 'read', host.id, String(interval)), intervalMs * 2);
   }
 
   /** Partitions two days ahead and retention, at most hourly, by whichever worker gets there. */
@@ -97,8 +85,6 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
-    await this.current;
+    await this.task?.stop();
   }
 }

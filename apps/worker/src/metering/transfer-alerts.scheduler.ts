@@ -3,6 +3,7 @@ import { CarveConfig } from '@carve/config';
 import { Clock } from '@carve/core';
 import { TransferAlertRun, TransferAlerts } from '@carve/metering';
 import { RedisConnection } from '@carve/redis';
+import { claimKey, PeriodicTask, untilBoundary } from '../scheduling/periodic-task';
 
 /**
  * Every METERING_INTERVAL_SECONDS (0: never), one worker checks every shared pool's
@@ -14,8 +15,7 @@ import { RedisConnection } from '@carve/redis';
 @Injectable()
 export class TransferAlertsScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('metering');
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     @Inject(CarveConfig) private readonly config: CarveConfig,
@@ -26,36 +26,23 @@ export class TransferAlertsScheduler implements OnApplicationBootstrap, OnApplic
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.meteringIntervalSeconds * 1000;
-    if (intervalMs === 0) {
-      this.logger.log('transfer alerts off (METERING_INTERVAL_SECONDS=0)');
-      return;
-    }
-    const tick = () => {
-      if (this.current) return; // this process is still on the previous check
-      this.current = this.run(Math.floor(this.clock.now().getTime() / intervalMs), intervalMs)
-        .catch((error: Error) => this.logger.error(`transfer alerts failed: ${error.message}`))
-        .finally(() => (this.current = undefined));
-    };
-    const sinceBoundary = this.clock.now().getTime() % intervalMs;
-    const first = (intervalMs * 1.5 - sinceBoundary) % intervalMs || intervalMs;
-    this.timer = setTimeout(() => {
-      tick();
-      this.timer = setInterval(tick, intervalMs);
-      this.timer.unref();
-    }, first);
-    this.timer.unref();
+    this.task = PeriodicTask.start({
+      what: 'transfer alerts',
+      logger: this.logger,
+      everyMs: intervalMs,
+      offNotice: 'transfer alerts off (METERING_INTERVAL_SECONDS=0)',
+      firstInMs: intervalMs && untilBoundary(this.clock.now().getTime(), intervalMs, intervalMs / 2),
+      run: () => this.run(Math.floor(this.clock.now().getTime() / intervalMs), intervalMs),
+    });
   }
 
   /** The check for one interval, if this process claims it (null when another did); exposed for tests. */
   async run(interval: number, intervalMs: number): Promise<TransferAlertRun | null> {
-    const key = this.redis.key('metering', 'transfer-alerts', String(interval));
-    if ((await this.redis.client.set(key, '1', 'PX', intervalMs * 2, 'NX')) !== 'OK') return null;
+    if (!(await claimKey(this.redis, this.redis.key('metering', 'transfer-alerts', String(interval)), intervalMs * 2))) return null;
     return this.alerts.check(this.clock.now());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
-    await this.current;
+    await this.task?.stop();
   }
 }

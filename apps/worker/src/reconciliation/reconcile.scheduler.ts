@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { PassSummary, ReconcileLock, Reconciler } from '@carve/reconciliation';
+import { PeriodicTask } from '../scheduling/periodic-task';
 
 /** One line per pass, for logs and for eyes. */
 export function describePass(trigger: string, s: PassSummary): string {
@@ -21,8 +22,7 @@ export function describePass(trigger: string, s: PassSummary): string {
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('reconciler');
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<void>;
+  private task?: PeriodicTask;
 
   constructor(
     @Inject(CarveConfig) private readonly config: CarveConfig,
@@ -32,19 +32,13 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.reconcileIntervalSeconds * 1000;
-    if (intervalMs === 0) {
-      this.logger.log('reconciler off (RECONCILE_INTERVAL_SECONDS=0)');
-      return;
-    }
-    this.timer = setInterval(() => {
-      if (this.current) return; // this process is still on the previous pass
-      this.current = this.tick(intervalMs).then(
-        () => undefined,
-        () => undefined,
-      );
-      void this.current.finally(() => (this.current = undefined));
-    }, intervalMs);
-    this.timer.unref();
+    this.task = PeriodicTask.start({
+      what: 'reconcile pass',
+      logger: this.logger,
+      everyMs: intervalMs,
+      offNotice: 'reconciler off (RECONCILE_INTERVAL_SECONDS=0)',
+      run: () => this.tick(intervalMs),
+    });
   }
 
   /** Exposed for tests and for a first pass at boot if ever wanted; never throws. */
@@ -61,7 +55,6 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.current;
+    await this.task?.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CarveConfig } from '@carve/config';
 import { WebhookDispatcher, WebhookOutbox } from '@carve/webhooks';
+import { PeriodicTask } from '../scheduling/periodic-task';
 
 /**
  * Every WEBHOOK_POLL_MS (0: never), each worker process queues deliveries for new events
@@ -10,8 +11,7 @@ import { WebhookDispatcher, WebhookOutbox } from '@carve/webhooks';
 @Injectable()
 export class WebhookDeliveryLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('webhooks');
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
+  private task?: PeriodicTask;
 
   constructor(
     @Inject(CarveConfig) private readonly config: CarveConfig,
@@ -20,17 +20,13 @@ export class WebhookDeliveryLoop implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.webhookPollMs === 0) {
-      this.logger.log('webhook delivery off (WEBHOOK_POLL_MS=0)');
-      return;
-    }
-    this.timer = setInterval(() => {
-      if (this.current) return; // still on the previous round
-      this.current = this.round()
-        .catch((error: Error) => this.logger.error(`webhook round failed: ${error.message}`))
-        .finally(() => (this.current = undefined));
-    }, this.config.webhookPollMs);
-    this.timer.unref();
+    this.task = PeriodicTask.start({
+      what: 'webhook round',
+      logger: this.logger,
+      everyMs: this.config.webhookPollMs,
+      offNotice: 'webhook delivery off (WEBHOOK_POLL_MS=0)',
+      run: () => this.round(),
+    });
   }
 
   /** One round: queue, then attempt; exposed for tests. */
@@ -41,7 +37,6 @@ export class WebhookDeliveryLoop implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.current;
+    await this.task?.stop();
   }
 }
