@@ -16,38 +16,36 @@ const OK: ExecResult = { exitCode: 0, stdout: '', stderr: '' };
 
 /**
  * The metering reading as meteringReadingQuery's line would print it: each tool's
- * argv run in turn behind its `@@section` marker. The sysfs globs the shell used to
- * expand are listed by the agent (sorted, as a shell sorts them), then read by grep.
+ * argv behind its `@@section` marker. The sysfs globs the shell used to expand are
+ * listed by the agent (sorted, as a shell sorts them), then read by grep.
+ *
+ * The counters are read right after the clock, before xl list, xentop and the LVM
+ * tools: the collector caps a disk's io_ticks delta at the clock's delta, so a
+ * clock taken a second or two (lvs and pvs scanning, waiting for LVM's lock) before
+ * the stats, and a different second or two each time, read saturated disks as
+ * 80-95% busy. Output stays in marker order; lvs and pvs only name devices.
  */
 export async function readMetering(context: ProcedureContext, volumeGroup: string): Promise<ExecResult> {
   const vg = validateVgName(volumeGroup, 'volumeGroup');
   const [xlList, xentop, lvs, pvs, block, vif, end] = METERING_MARKERS;
-  let stdout = '';
   let stderr = '';
-  const step = async (argv: string[]): Promise<void> => {
+  const step = async (argv: string[]): Promise<string> => {
     const result = await context.runner.exec({ line: argv.join(' '), argv, description: `metering: ${argv[0]}` });
-    stdout += result.stdout;
     stderr += result.stderr;
+    return result.stdout;
   };
-  const grepFiles = async (paths: string[]): Promise<void> => {
-    if (paths.length > 0) await step(['grep', '-H', '.', ...paths]);
-  };
-  await step(['date', '+%s.%N']);
-  stdout += `${xlList}\n`;
-  await step(['xl', 'list']);
-  stdout += `${xentop}\n`;
-  await step(['xentop', '-b', '-f', '-i', '1']);
-  stdout += `${lvs}\n`;
-  await step(['lvs', '--noheadings', '--separator', '|', '-o', 'lv_name,lv_kernel_minor', vg]);
-  stdout += `${pvs}\n`;
-  await step(['pvs', '--noheadings', '--separator', '|', '-o', 'pv_name,vg_name']);
-  stdout += `${block}\n`;
+  const grepFiles = async (paths: string[]): Promise<string> => (paths.length > 0 ? step(['grep', '-H', '.', ...paths]) : '');
+  // Listed before the clock is read, so nothing but the reads themselves separates the clock from the stats.
   const disks = (await context.listDirectory('/sys/class/block')).sort();
-  await grepFiles(disks.map((d) => `/sys/class/block/${d}/stat`));
-  stdout += `${vif}\n`;
   const vifs = (await context.listDirectory('/sys/class/net')).filter((n) => n.startsWith('vif')).sort();
-  await grepFiles([...vifs.map((v) => `/sys/class/net/${v}/statistics/rx_bytes`), ...vifs.map((v) => `/sys/class/net/${v}/statistics/tx_bytes`)]);
-  stdout += `${end}\n`;
+  const clock = await step(['date', '+%s.%N']);
+  const blockStats = await grepFiles(disks.map((d) => `/sys/class/block/${d}/stat`));
+  const vifBytes = await grepFiles([...vifs.map((v) => `/sys/class/net/${v}/statistics/rx_bytes`), ...vifs.map((v) => `/sys/class/net/${v}/statistics/tx_bytes`)]);
+  const domains = await step(['xl', 'list']);
+  const top = await step(['xentop', '-b', '-f', '-i', '1']);
+  const volumes = await step(['lvs', '--noheadings', '--separator', '|', '-o', 'lv_name,lv_kernel_minor', vg]);
+  const physical = await step(['pvs', '--noheadings', '--separator', '|', '-o', 'pv_name,vg_name']);
+  const stdout = [clock, `${xlList}\n`, domains, `${xentop}\n`, top, `${lvs}\n`, volumes, `${pvs}\n`, physical, `${block}\n`, blockStats, `${vif}\n`, vifBytes, `${end}\n`].join('');
   return { exitCode: 0, stdout, stderr };
 }
 

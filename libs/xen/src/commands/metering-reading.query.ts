@@ -35,7 +35,8 @@ export function meteringReadingQuery(volumeGroup: string): Dom0Query<MeteringRea
     'grep -H . /sys/class/net/vif*/statistics/rx_bytes /sys/class/net/vif*/statistics/tx_bytes',
     echo(end),
   ];
-  // The agent's metering.read runs these steps itself, without a shell (libs/xen/src/agent/procedures.ts); the line is what it amounts to.
+  // The agent's metering.read runs these steps itself, without a shell (libs/xen/src/agent/procedures.ts), and prints
+  // what the line prints; it reads the sysfs counters right after `date`, before the slower tools, so the clock stamps them.
   return queryAsVerb('metering.read', { volumeGroup }, {
     command: { line: steps.join('; '), description: `read metering counters (domains, xentop, ${vg} volumes and disks, vifs)` },
     parse: (stdout) => parseMeteringReading(stdout, vg),

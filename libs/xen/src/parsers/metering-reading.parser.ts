@@ -105,7 +105,11 @@ export interface MeteringDisk {
 }
 
 export interface MeteringReading {
-  /** The Dom0's clock when the reading started (`date +%s.%N`), epoch milliseconds, truncated. */
+  /**
+   * The Dom0's clock (`date +%s.%N`), epoch milliseconds, truncated: read right before
+   * the sysfs block and vif counters (the agent's metering.read), so it stamps them; xl
+   * list, xentop and the LVM tools run after it.
+   */
   readonly hostTimeMs: number;
   /** The same instant exactly as date printed it: seconds.nanoseconds. */
   readonly hostTimeExact: string;
