@@ -41,6 +41,8 @@ describe('ConsoleHubService over SSH to the simulator', () => {
   let hub: ConsoleHubService;
   let opened: number;
   let target: Dom0Target;
+  /** What carve's inventory would say: the server now lives on another host. */
+  let moved: boolean;
 
   beforeEach(async () => {
     // carve's key reaches only the agent, as on a real Dom0: the console and `xl list` go through it.
@@ -50,6 +52,7 @@ describe('ConsoleHubService over SSH to the simulator', () => {
     pool = new SshConnectionPool({ commandTimeoutMs: 10_000 });
     target = { hostId: 'h1', address: '127.0.0.1', port: f.host.port, username: 'root', privateKey: carveKey.private, expectedHostKeyFingerprint: f.host.hostKeyFingerprint };
     opened = 0;
+    moved = false;
     const opener: ConsoleUpstreamOpener = {
       open: async (serverId) => {
         if (serverId === 'missing') throw new ConsoleUnavailableError(serverId, 'no such server');
@@ -58,7 +61,7 @@ describe('ConsoleHubService over SSH to the simulator', () => {
       },
       // As Dom0ConsoleOpener looks: `xl list` through the agent on the console's host.
       locate: async (serverId, hostId) => {
-        if (hostId !== target.hostId) return { kind: 'gone', message: 'the server moved to another host' };
+        if (moved || hostId !== target.hostId) return { kind: 'gone', message: 'the server moved to another host; open its console again' };
         return (await new Dom0Client(pool, target).domainByName(serverId)) ? { kind: 'running' } : { kind: 'absent' };
       },
     };
@@ -193,5 +196,15 @@ describe('ConsoleHubService over SSH to the simulator', () => {
     expect(opened).toBe(2);
     expect(pool.stats('h1')?.openChannels).toBe(1);
     again.close();
+  });
+
+  it('ends the sessions with the reason when the server is now on another host, without waiting out the grace', async () => {
+    const a = await hub.attach('web1', admin('u1'));
+    await screen(a).waitFor('web1 login: ');
+    moved = true;
+    await f.client.exec('xl destroy web1');
+    expect(await a.ended).toEqual({ reason: 'upstream-ended', message: 'the console stream ended: the server moved to another host; open its console again' });
+    expect(opened).toBe(1);
+    expect(hub.sessions()).toEqual([]);
   });
 });
