@@ -24,6 +24,30 @@ export class HostRepository {
     return manager.getRepository(Host).createQueryBuilder('h').setLock('pessimistic_write').where('h.id = :id', { id }).getOne();
   }
 
+  /**
+   * Adds to (negative amounts take from) what the host counts as allocated and how many
+   * servers it holds, never below zero, in the caller's transaction: the caller has the row
+   * locked (lockById), after the server and pool rows, so the order server -> pool -> host holds.
+   */
+  async addAllocation(manager: EntityManager, hostId: string, delta: { memoryMiB: number; vcpus: number; diskGiB: number }, servers: number): Promise<void> {
+    await manager.query(
+      `UPDATE hosts SET allocated_memory_mib = greatest(0, allocated_memory_mib + $2), allocated_vcpus = greatest(0, allocated_vcpus + $3),
+              allocated_disk_gib = greatest(0, allocated_disk_gib + $4), server_count = greatest(0, server_count + $5), updated_at = now()
+        WHERE id = $1`,
+      [hostId, delta.memoryMiB, delta.vcpus, delta.diskGiB, servers],
+    );
+  }
+
+  /** Active hosts a pool's servers may go on: its dedicated host (while still dedicated to the pool's customer), or every shared one. */
+  async placeableFor(manager: EntityManager, pool: { kind: 'dedicated' | 'shared'; hostId: string | null; customerId: string }): Promise<Host[]> {
+    const repo = manager.getRepository(Host);
+    if (pool.kind === 'dedicated') {
+      // The operator cannot re-dedicate the host while the pool lives, but check anyway.
+      return repo.find({ where: { id: pool.hostId!, status: 'active', dedicatedCustomerId: pool.customerId } });
+    }
+    return repo.createQueryBuilder('h').where(`h.status = 'active'`).andWhere('h.dedicated_customer_id IS NULL').getMany();
+  }
+
   /** Hosts that may run servers and so are metered: every one but the retired. */
   async findMetered(): Promise<Host[]> {
     return this.db.getRepository(Host).createQueryBuilder('h').where(`h.status <> 'retired'`).orderBy('h.created_at', 'ASC').getMany();

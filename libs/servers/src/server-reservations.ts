@@ -66,12 +66,12 @@ export class ServerReservations {
       if (short.length > 0) {
         throw new ConflictError('host_full', `The server's host has no room for this change (${short.join('; ')}). Ask the operator to move the server.`);
       }
-      await this.addToHost(manager, host, grow, 0);
+      await this.hosts.addAllocation(manager, host.id, grow, 0);
     }
     if (shrink.memoryMiB + shrink.vcpus + shrink.diskGiB > 0) {
       await this.pools.release(manager, { poolId: server.poolId, ...shrink, servers: 0 });
       const host = await this.hosts.lockById(server.hostId, manager);
-      if (host) await this.addToHost(manager, host, { memoryMiB: -shrink.memoryMiB, vcpus: -shrink.vcpus, diskGiB: -shrink.diskGiB }, 0);
+      if (host) await this.hosts.addAllocation(manager, host.id, { memoryMiB: -shrink.memoryMiB, vcpus: -shrink.vcpus, diskGiB: -shrink.diskGiB }, 0);
     }
   }
 
@@ -82,7 +82,7 @@ export class ServerReservations {
     const diskGiB = disks.filter((d) => d.state !== 'removed').reduce((sum, d) => sum + d.sizeGiB, 0);
     await this.pools.release(manager, { poolId: server.poolId, memoryMiB: server.memoryMiB, vcpus: server.vcpus, diskGiB, servers: 1 });
     const host = await this.hosts.lockById(server.hostId, manager);
-    if (host) await this.addToHost(manager, host, { memoryMiB: -(server.memoryMiB + DOMAIN_OVERHEAD_MIB), vcpus: -server.vcpus, diskGiB: -diskGiB }, -1);
+    if (host) await this.hosts.addAllocation(manager, host.id, { memoryMiB: -(server.memoryMiB + DOMAIN_OVERHEAD_MIB), vcpus: -server.vcpus, diskGiB: -diskGiB }, -1);
     server.holdsReservation = false;
     await this.servers.saveServer(server, manager);
   }
@@ -97,14 +97,14 @@ export class ServerReservations {
     const pool = await this.pools.lock(manager, server.poolId, server.customerId);
     const withOverhead = { ...need, memoryMiB: need.memoryMiB + DOMAIN_OVERHEAD_MIB };
     if (hostId === null) {
-      const candidates = (await this.candidates(manager, pool)).filter((h) => h.id !== server.hostId);
+      const candidates = (await this.hosts.placeableFor(manager, pool)).filter((h) => h.id !== server.hostId);
       const mine = await this.servers.customerServersPerHost(server.customerId, manager);
       candidates.sort((a, b) => (mine.get(a.id) ?? 0) - (mine.get(b.id) ?? 0) || hostCapacity(b).memoryMiB.free - hostCapacity(a).memoryMiB.free);
       for (const candidate of candidates) {
         if (!fits(candidate, need)) continue;
         const host = await this.hosts.lockById(candidate.id, manager);
         if (!host || host.status !== 'active' || !fits(host, need)) continue;
-        await this.addToHost(manager, host, withOverhead, 1);
+        await this.hosts.addAllocation(manager, host.id, withOverhead, 1);
         return host;
       }
       throw this.noRoom(candidates, pool, need);
@@ -122,24 +122,24 @@ export class ServerReservations {
     }
     const short = shortOn(host, need);
     if (short.length > 0) throw new ConflictError('host_full', `Host ${host.name} has no room for this server (${short.join('; ')}).`, { short });
-    await this.addToHost(manager, host, withOverhead, 1);
+    await this.hosts.addAllocation(manager, host.id, withOverhead, 1);
     return host;
   }
 
   /** Gives back what a server (or a move for it) holds on one host: its resources and its place. */
   async releaseFromHost(manager: EntityManager, hostId: string, held: ResourceAmounts): Promise<void> {
     const host = await this.hosts.lockById(hostId, manager);
-    if (host) await this.addToHost(manager, host, { memoryMiB: -(held.memoryMiB + DOMAIN_OVERHEAD_MIB), vcpus: -held.vcpus, diskGiB: -held.diskGiB }, -1);
+    if (host) await this.hosts.addAllocation(manager, host.id, { memoryMiB: -(held.memoryMiB + DOMAIN_OVERHEAD_MIB), vcpus: -held.vcpus, diskGiB: -held.diskGiB }, -1);
   }
 
   /** Adds to (or with negative amounts takes from) what a host counts for a server already placed on it. */
   async adjustOnHost(manager: EntityManager, hostId: string, delta: ResourceAmounts): Promise<void> {
     const host = await this.hosts.lockById(hostId, manager);
-    if (host) await this.addToHost(manager, host, delta, 0);
+    if (host) await this.hosts.addAllocation(manager, host.id, delta, 0);
   }
 
   private async placeOnHost(manager: EntityManager, pool: Pool, customerId: string, need: ResourceAmounts): Promise<Host> {
-    const candidates = await this.candidates(manager, pool);
+    const candidates = await this.hosts.placeableFor(manager, pool);
     const mine = await this.servers.customerServersPerHost(customerId, manager);
     // Spread one customer's servers across hosts, then prefer the host with the most free memory.
     candidates.sort((a, b) => (mine.get(a.id) ?? 0) - (mine.get(b.id) ?? 0) || hostCapacity(b).memoryMiB.free - hostCapacity(a).memoryMiB.free);
@@ -147,19 +147,10 @@ export class ServerReservations {
       if (!fits(candidate, need)) continue;
       const host = await this.hosts.lockById(candidate.id, manager);
       if (!host || host.status !== 'active' || !fits(host, need)) continue;
-      await this.addToHost(manager, host, { ...need, memoryMiB: need.memoryMiB + DOMAIN_OVERHEAD_MIB }, 1);
+      await this.hosts.addAllocation(manager, host.id, { ...need, memoryMiB: need.memoryMiB + DOMAIN_OVERHEAD_MIB }, 1);
       return host;
     }
     throw this.noRoom(candidates, pool, need);
-  }
-
-  private async candidates(manager: EntityManager, pool: Pool): Promise<Host[]> {
-    const repo = manager.getRepository(Host);
-    if (pool.kind === 'dedicated') {
-      // The host must still be dedicated to the pool's customer (the operator cannot re-dedicate it while the pool lives, but check anyway).
-      return repo.find({ where: { id: pool.hostId!, status: 'active', dedicatedCustomerId: pool.customerId } });
-    }
-    return repo.createQueryBuilder('h').where(`h.status = 'active'`).andWhere('h.dedicated_customer_id IS NULL').getMany();
   }
 
   private noRoom(candidates: Host[], pool: Pool, need: ResourceAmounts): ConflictError {
@@ -180,15 +171,6 @@ export class ServerReservations {
       `No host has room for ${need.memoryMiB} MiB, ${need.vcpus} vCPUs and ${need.diskGiB} GiB. ` +
         `The largest server that fits now: ${largest.memoryMiB} MiB, ${largest.vcpus} vCPUs, ${largest.diskGiB} GiB.`,
       { requested: need, largestFit: largest },
-    );
-  }
-
-  private async addToHost(manager: EntityManager, host: Host, delta: ResourceAmounts, servers: number): Promise<void> {
-    await manager.query(
-      `UPDATE hosts SET allocated_memory_mib = greatest(0, allocated_memory_mib + $2), allocated_vcpus = greatest(0, allocated_vcpus + $3),
-              allocated_disk_gib = greatest(0, allocated_disk_gib + $4), server_count = greatest(0, server_count + $5), updated_at = now()
-        WHERE id = $1`,
-      [host.id, delta.memoryMiB, delta.vcpus, delta.diskGiB, servers],
     );
   }
 }
