@@ -89,8 +89,8 @@ interface WebConsole {
 }
 
 /** The WebSocket a browser's /console/:id page opens: a fresh single-use ticket, then ws://.../v1/servers/:id/console?ticket=. */
-async function openWebConsole(api: CarveApi, server: ServerView): Promise<WebConsole> {
-  const { ticket } = await api.post<ConsoleTicket>(`/v1/servers/${server.id}/console-tickets`, {}, `console-ticket-${server.id}-${Date.now()}`);
+async function openWebConsole(ctx: DemoContext, api: CarveApi, server: ServerView, purpose: string): Promise<WebConsole> {
+  const { ticket } = await api.post<ConsoleTicket>(`/v1/servers/${server.id}/console-tickets`, {}, ctx.key(`console-ticket-${purpose}-${server.id}`));
   const ws = new WebSocket(`${api.baseUrl.replace(/^http/, 'ws')}/v1/servers/${server.id}/console?ticket=${encodeURIComponent(ticket)}`);
   const screen = new Screen();
   const closed = new Promise<void>((resolve) =>
@@ -105,7 +105,7 @@ async function openWebConsole(api: CarveApi, server: ServerView): Promise<WebCon
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('unexpected-response', (_request, response) => reject(new DemoExpectationError(`the console WebSocket of ${server.name} was refused: HTTP ${response.statusCode}`)));
-    ws.once('error', (error) => reject(new DemoExpectationError(`the console WebSocket of ${server.name} failed: ${error.message}`)));
+    ws.on('error', (error) => reject(new DemoExpectationError(`the console WebSocket of ${server.name} failed: ${error.message}`)));
   });
   return {
     screen,
@@ -157,7 +157,8 @@ function gatewayLogin(gateway: GatewayInfo & { port: number }, serverName: strin
       client.end();
       reject(error instanceof DemoExpectationError ? error : new DemoExpectationError(`the console gateway refused ${serverName}@: ${error.message}`));
     };
-    client.once('error', fail);
+    // `on`, not `once`: a connection can fail again while the first failure is being handled.
+    client.on('error', fail);
     client.once('ready', () => {
       client.shell({ term: 'xterm', cols: 100, rows: 30 }, (error, channel) => {
         if (error) return fail(error);
@@ -189,18 +190,21 @@ function gatewayLogin(gateway: GatewayInfo & { port: number }, serverName: strin
 }
 
 /** Logs in as root on the web console, runs `uname -a` and answers what came back. */
-async function unameOverWeb(api: CarveApi, server: ServerView): Promise<string> {
-  const web = await openWebConsole(api, server);
+async function unameOverWeb(ctx: DemoContext, api: CarveApi, server: ServerView): Promise<string> {
+  const web = await openWebConsole(ctx, api, server, 'uname');
   try {
     // The scrollback comes first: a server that booted long ago shows its login prompt from it.
-    await web.screen.waitFor(/login: $/, 'the login prompt');
+    // A console someone left logged in shows the root prompt instead: no login then.
+    const [seen] = await web.screen.waitFor(/(login: |# )$/, 'the login prompt');
     let from = web.screen.length;
-    web.type('root\r');
-    await web.screen.waitFor(/Password: $/, 'the password prompt', from);
-    from = web.screen.length;
-    web.type('demo\r');
-    await web.screen.waitFor(/# $/, 'the root prompt', from);
-    from = web.screen.length;
+    if (seen.startsWith('login')) {
+      web.type('root\r');
+      await web.screen.waitFor(/Password: $/, 'the password prompt', from);
+      from = web.screen.length;
+      web.type('demo\r');
+      await web.screen.waitFor(/# $/, 'the root prompt', from);
+      from = web.screen.length;
+    }
     web.type('uname -a\r');
     return plain((await web.screen.waitFor(/\r\n(Linux [^\r\n]+)\r\n/, "uname's answer", from))[1]!);
   } finally {
@@ -220,7 +224,7 @@ async function rescueAndBack(ctx: DemoContext, api: CarveApi, server: ServerView
   await followJob(api, entered.job, server.name, n);
   const rescued = await api.get<ServerView>(`/v1/servers/${server.id}`);
   if (rescued.state !== 'rescue') throw new DemoExpectationError(`expected ${server.name} in rescue, it is ${rescued.state}`);
-  const rescueConsole = await openWebConsole(api, server);
+  const rescueConsole = await openWebConsole(ctx, api, server, 'rescue');
   try {
     const cmdline = (await rescueConsole.screen.waitFor(/Command line: (boot=live[^\r\n]*)/, 'the rescue kernel command line'))[1]!;
     // The keys parameter is a long base64 blob: its start says enough.
@@ -234,7 +238,7 @@ async function rescueAndBack(ctx: DemoContext, api: CarveApi, server: ServerView
   await followJob(api, left.job, server.name, n);
   const back = await api.get<ServerView>(`/v1/servers/${server.id}`);
   if (back.state !== 'running') throw new DemoExpectationError(`expected ${server.name} running after rescue, it is ${back.state}`);
-  const normal = await openWebConsole(api, server);
+  const normal = await openWebConsole(ctx, api, server, 'normal');
   try {
     // pygrub's menu counts down before it boots; Enter boots the default entry at once.
     // A console attached after the boot never shows the menu: that wait ends with the console, unheeded.
@@ -281,7 +285,7 @@ export async function consoleTour(ctx: DemoContext, server: ServerView): Promise
     n.detail('the console gateway is off (CARVE_CONSOLE_GATEWAY_PORT=0 or its port was taken): no SSH console');
   }
 
-  n.detail(`web console: logged in as root, uname -a answered: ${await unameOverWeb(api, server)}`);
+  n.detail(`web console: logged in as root, uname -a answered: ${await unameOverWeb(ctx, api, server)}`);
   if (sshCommand && gateway.port !== null) {
     const seen = await gatewayLogin({ ...gateway, port: gateway.port }, server.name, readFileSync(key.privatePath, 'utf8'));
     n.detail(`gateway banner: ${seen.banner}`);
