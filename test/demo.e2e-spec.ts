@@ -97,7 +97,7 @@ it('tells the whole story through the API, then carve shows the deleted server d
     /Initech \S+ ordered etl: 512 MiB .* on (sim-\d)/,
     /\[etl\] server\.create succeeded/,
     /stages a noisy neighbour on (sim-\d): etl turns io-heavy among \w/,
-    /(sim-\d)'s IO policy: a minute is contended when its busiest disk is more than 80% busy/,
+    /(sim-\d)'s IO policy: a minute is contended when its busiest disk is more than 90% busy/,
     /etl \(domain \S+\) now runs an io-heavy workload/,
     /offenders, ranked by the disk time.*\n.*\n.*\n\s+1\s+etl\s+Initech \S+\s+\d+%/,
     /contention windows:\n\s+\d{2}:\d{2}-\d{2}:\d{2} disks-busy.*etl took \d+% of the disk time; suffered: \w+ [\d.]+x its [\d.]+ ms per request \(latency/,
