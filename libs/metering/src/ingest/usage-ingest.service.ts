@@ -130,8 +130,16 @@ export class UsageIngest {
   }
 }
 
-/** Busy time of the host's physical disks since the host's last reading; a disk whose counters went down (host reboot) restarts from its new values. */
-function hostDiskSample(previous: HostCursor, disks: Record<string, DiskCounters>, at: number, intervalMs: number): HostDiskSample {
+/** The kernel prints io_ticks as a 32-bit count of milliseconds (`%8u`): it wraps after 49.7 days of busy time. */
+const IO_TICKS_WRAP = 2 ** 32;
+
+/**
+ * Busy time of the host's physical disks since the host's last reading, at most the time
+ * between the readings' clocks (the agent reads the clock right before the disks' stats).
+ * A disk whose request counters went down (host reboot) restarts from its new values; an
+ * io_ticks lower while they grew is its 32-bit wrap, not a reset.
+ */
+export function hostDiskSample(previous: HostCursor, disks: Record<string, DiskCounters>, at: number, intervalMs: number): HostDiskSample {
   const sample: HostDiskSample = {
     hostId: previous.hostId,
     from: previous.readAt,
@@ -147,9 +155,10 @@ function hostDiskSample(previous: HostCursor, disks: Record<string, DiskCounters
   };
   for (const [device, now] of Object.entries(disks)) {
     const before = previous.disks[device];
-    const reset = !before || (Object.keys(now) as (keyof DiskCounters)[]).some((k) => now[k] < before[k]);
+    const reset = !before || (['readIos', 'writeIos', 'readSectors', 'writeSectors'] as const).some((k) => now[k] < before[k]);
     const delta = (k: keyof DiskCounters) => (reset ? 0 : now[k] - before![k]);
-    const busy = Math.min(delta('ioTicksMs'), at - previous.readAt);
+    const ticks = reset ? 0 : (now.ioTicksMs - before!.ioTicksMs + IO_TICKS_WRAP) % IO_TICKS_WRAP;
+    const busy = Math.min(ticks, at - previous.readAt);
     sample.busyMs += busy;
     sample.busiestDiskBusyMs = Math.max(sample.busiestDiskBusyMs, busy);
     sample.readIos += delta('readIos');
