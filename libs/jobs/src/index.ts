@@ -10,3 +10,4 @@ export * from './job.repository';
 export * from './job.service';
 export * from './jobs.module';
 export * from './provisioning-queue';
+export * from './server-jobs-in-flux';

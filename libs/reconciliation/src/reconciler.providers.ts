@@ -1,3 +1,5 @@
+import { ServerJobsInFluxReader } from '@carve/jobs';
+import { ServersOnHost } from '@carve/servers';
 import { HostViewRepository } from './host-view.repository';
 import { JobRecovery } from './job-recovery.service';
 import { ReconcileLock } from './reconcile-lock';
@@ -8,4 +10,4 @@ import { WorkerLiveness } from './worker-liveness';
  * The pass, for the worker to provide next to its HostProbe implementation; it needs
  * DriftFindingsModule, JobsModule, RedisModule and CoreModule in the same context.
  */
-export const RECONCILER_PROVIDERS = [HostViewRepository, WorkerLiveness, JobRecovery, ReconcileLock, Reconciler];
+export const RECONCILER_PROVIDERS = [ServersOnHost, ServerJobsInFluxReader, HostViewRepository, WorkerLiveness, JobRecovery, ReconcileLock, Reconciler];

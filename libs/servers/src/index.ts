@@ -11,6 +11,7 @@ export * from './server.repository';
 export * from './server.service';
 export * from './server.view';
 export * from './servers.module';
+export * from './servers-on-host';
 export * from './handlers';
 export * from './metered-servers';
 export * from './rescue/rescue-boot';
