@@ -10,5 +10,6 @@ export * from './pool.service';
 export * from './pool-ceiling.service';
 export * from './dedicated-pool-size';
 export * from './pool-allocator';
+export * from './pool-live-servers';
 export * from './pools.module';
 export * from './billed-pools';

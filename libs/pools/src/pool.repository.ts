@@ -98,12 +98,6 @@ export class PoolRepository {
     return rows;
   }
 
-  /** Servers of the pool not yet deleted: a pool with any cannot go. */
-  async liveServerCount(manager: EntityManager, poolId: string): Promise<number> {
-    const rows: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM servers WHERE pool_id = $1 AND state <> 'deleted'`, [poolId]);
-    return rows[0]?.count ?? 0;
-  }
-
   async insert(manager: EntityManager, pool: Partial<Pool>): Promise<Pool> {
     const repo = manager.getRepository(Pool);
     return repo.save(repo.create(pool));

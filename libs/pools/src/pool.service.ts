@@ -6,6 +6,7 @@ import { Actor, scopeOf } from '@carve/tenancy';
 import { EntityManager } from 'typeorm';
 import { dedicatedSizes } from './dedicated-pool-size';
 import { PoolCeilingRepository } from './pool-ceiling.repository';
+import { PoolLiveServers } from './pool-live-servers';
 import { PoolBelowAllocationError, PoolCeilingExceededError } from './pool.errors';
 import { Pool, PoolBillingMode } from './pool.entity';
 import { PoolFilter, PoolRepository, PoolServer } from './pool.repository';
@@ -29,6 +30,7 @@ export class PoolService {
     private readonly ceilings: PoolCeilingRepository,
     private readonly hosts: HostRepository,
     private readonly clock: Clock,
+    private readonly liveServers: PoolLiveServers,
   ) {}
 
   async create(actor: Actor, input: CreatePoolInput): Promise<Pool> {
@@ -123,7 +125,7 @@ export class PoolService {
     await this.pools.transaction(async (manager) => {
       const pool = await this.pools.lockInScope(scopeOf(actor), id, manager);
       if (!pool) throw new NotFoundError('pool', id);
-      const servers = Math.max(pool.serverCount, await this.pools.liveServerCount(manager, id));
+      const servers = Math.max(pool.serverCount, await this.liveServers.count(manager, id));
       if (servers > 0) {
         throw new ConflictError('pool_in_use', `Pool ${pool.name} still has ${servers} server(s). Delete them first.`, { serverCount: servers });
       }

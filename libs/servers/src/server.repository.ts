@@ -98,6 +98,12 @@ export class ServerRepository {
    * A new server: one INSERT (save() would first look the id up to choose between insert
    * and update). Generated columns (times, defaults) are filled in on the returned entity.
    */
+  /** Servers of the pool not yet deleted: a pool with any cannot go. */
+  async liveCountInPool(poolId: string, manager: EntityManager): Promise<number> {
+    const rows: { count: number }[] = await manager.query(`SELECT count(*)::int AS count FROM servers WHERE pool_id = $1 AND state <> 'deleted'`, [poolId]);
+    return rows[0]?.count ?? 0;
+  }
+
   async insertServer(server: Partial<Server>, manager: EntityManager): Promise<Server> {
     const repo = manager.getRepository(Server);
     const entity = repo.create(server);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MeteredServers } from './metered-servers';
+import { PoolLiveServersRegistration } from './pool-live-servers.registration';
 import { InventoryModule } from '@carve/inventory';
 import { JobsModule } from '@carve/jobs';
 import { PoolsModule } from '@carve/pools';
@@ -16,7 +17,7 @@ import { ServerRepository } from './server.repository';
 
 @Module({
   imports: [InventoryModule, PoolsModule, JobsModule, TenancyModule],
-  providers: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService, ServerJobCancellation, MeteredServers, ServerLimitsService, RescueImageSettings, ServerRescueService],
+  providers: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService, ServerJobCancellation, MeteredServers, ServerLimitsService, RescueImageSettings, ServerRescueService, PoolLiveServersRegistration],
   exports: [ServerRepository, ServerReservations, ServerOrderService, ServerActionsService, ServerService, MeteredServers, ServerLimitsService, RescueImageSettings, ServerRescueService],
 })
 export class ServersModule {}

@@ -7,7 +7,7 @@ import { dataSourceOptions } from '@carve/database';
 import { EventRepository, EventService } from '@carve/events';
 import { HostRepository } from '@carve/inventory';
 import { ALL_ENTITIES, ALL_MIGRATIONS } from '@carve/migrations';
-import { Pool, PoolCeilingRepository, PoolRepository, PoolService } from '@carve/pools';
+import { Pool, PoolCeilingRepository, PoolLiveServers, PoolRepository, PoolService } from '@carve/pools';
 import { createTestDatabase, TEST_REDIS_URL, TestDatabase } from '@carve/testing';
 import { DataSource } from 'typeorm';
 import { MeteringPartitions } from '../storage/metering-partitions';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   const transferUsage = new TransferUsageRepository(db);
   poolRepository = new PoolRepository(db);
   usage = new PoolTransferUsage(transferUsage, hosts, clock);
-  alerts = new TransferAlerts(new PoolService(poolRepository, new PoolCeilingRepository(db), hosts, clock), transferUsage, new EventService(new EventRepository(db)));
+  alerts = new TransferAlerts(new PoolService(poolRepository, new PoolCeilingRepository(db), hosts, clock, new PoolLiveServers()), transferUsage, new EventService(new EventRepository(db)));
   [{ id: customerId }] = await db.query(`INSERT INTO customers (name) VALUES ('transfer medium') RETURNING id`);
 });
 afterAll(async () => {
