@@ -21,6 +21,7 @@ import { Webhooks1764140000000 } from './1764140000000-Webhooks';
 import { HostAgent1796410667172 } from './1796410667172-HostAgent';
 import { UserSshKeys1796410593695 } from './1796410593695-UserSshKeys';
 import { RescueStates1796410948453 } from './1796410948453-RescueStates';
+import { SshKeysGloballyUnique1796412600000 } from './1796412600000-SshKeysGloballyUnique';
 
 /**
  * The schema catalog: every entity and every migration, listed by hand so the apps,
@@ -28,4 +29,4 @@ import { RescueStates1796410948453 } from './1796410948453-RescueStates';
  */
 export const ALL_ENTITIES = [Customer, User, ApiToken, Host, CustomerPoolCeiling, Pool, PoolSizeChange, Image, Server, ServerDisk, Job, AuditEvent, DriftFinding, Event, ServerMove, HostDrain, UserSshKey];
 
-export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerLimits1764120000000, ServerMoves1764130000000, Webhooks1764140000000, UserSshKeys1796410593695, HostAgent1796410667172, RescueStates1796410948453];
+export const ALL_MIGRATIONS = [TenancyAndInventory1764050000000, PoolsServersJobs1764060000000, ServerSshKeys1764070000000, Metering1764080000000, Events1764090000000, Billing1764100000000, IoFairness1764113000000, ServerLimits1764120000000, ServerMoves1764130000000, Webhooks1764140000000, UserSshKeys1796410593695, HostAgent1796410667172, RescueStates1796410948453, SshKeysGloballyUnique1796412600000];

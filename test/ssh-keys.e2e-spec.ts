@@ -94,15 +94,20 @@ describe('a user registers, lists and removes SSH keys', () => {
     expect(await snapshotTables(api.db)).toEqual(before);
   });
 
-  it('refuses the same key twice on one user (409 naming publicKey), but another user may hold it too', async () => {
+  it('refuses the same key twice (409 naming publicKey): on the same user, and on another tenant\'s user, saying nothing of whose it is', async () => {
     const key = keygen('ed25519');
     expect((await api.request('POST', keysUrl(acme.adminId), { token: acme.adminToken, body: { name: 'first', publicKey: key.publicKey } })).status).toBe(201);
     // The same key with another comment is the same key.
     const again = await api.request('POST', keysUrl(acme.adminId), { token: acme.adminToken, body: { name: 'again', publicKey: key.publicKey.replace('ada@laptop', 'other') } });
     expectProblem(again, 409, 'duplicate_ssh_key');
     expect(problemFields(again)).toEqual(['publicKey']);
+    // Held by two users, a key's gateway login would be ambiguous, and a tenant could register
+    // someone else's public key beside a server of the same name to catch their console login.
     const elsewhere = await api.request('POST', keysUrl(other.adminId), { token: other.adminToken, body: { name: 'shared', publicKey: key.publicKey } });
-    expect(elsewhere.status).toBe(201);
+    expectProblem(elsewhere, 409, 'duplicate_ssh_key');
+    expect(problemFields(elsewhere)).toEqual(['publicKey']);
+    expect(JSON.stringify(elsewhere.body)).not.toContain(acme.adminId);
+    expect((await api.request('GET', keysUrl(other.adminId), { token: other.adminToken })).body.items).toHaveLength(0);
   });
 });
 

@@ -5,7 +5,7 @@ import { isUUID } from 'class-validator';
 import type { ConsoleTarget } from '../sessions/console-session-policy';
 
 export interface GatewayLogin {
-  /** Whose key it is (the first holder whose account has the server, when several users hold the key). */
+  /** Whose key it is: a key belongs to one user (migration SshKeysGloballyUnique says why). */
   readonly owner: SshKeyOwner;
   /** The server asked for, or null when there is none the owner may reach: a missing one and another tenant's alike. */
   readonly server: ConsoleTarget | null;
@@ -29,13 +29,9 @@ export class GatewayLogins {
 
   /** null: no registered key has this blob (authentication fails). */
   async resolve(loginName: string, publicKeyBlob: Buffer): Promise<GatewayLogin | null> {
-    const owners = await this.keys.loginCandidates(publicKeyBlob);
-    if (owners.length === 0) return null;
-    for (const owner of owners) {
-      const server = await this.serverFor(owner, loginName);
-      if (server) return { owner, server };
-    }
-    return { owner: owners[0]!, server: null };
+    const [owner] = await this.keys.loginCandidates(publicKeyBlob);
+    if (!owner) return null;
+    return { owner, server: await this.serverFor(owner, loginName) };
   }
 
   /** The key logged someone in: its last use, to the minute, for the owner's key list. */

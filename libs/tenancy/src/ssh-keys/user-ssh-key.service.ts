@@ -85,9 +85,10 @@ export class UserSshKeyService {
       });
       return toSshKeyView(saved);
     } catch (error) {
-      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === 'user_ssh_keys_user_fingerprint_key') {
-        throw new ConflictError('duplicate_ssh_key', `This user already has the key ${material.fingerprint}.`, {
-          fields: [{ field: 'publicKey', message: `is already registered on this user (${material.fingerprint})` }],
+      // One user per key (migration SshKeysGloballyUnique says why): whose it is stays unsaid.
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && pgConstraint(error) === 'user_ssh_keys_fingerprint_key') {
+        throw new ConflictError('duplicate_ssh_key', `The key ${material.fingerprint} is already registered in carve; a key belongs to one user. Use another key, or remove it where it is registered.`, {
+          fields: [{ field: 'publicKey', message: `is already registered (${material.fingerprint})` }],
         });
       }
       throw error;
