@@ -108,16 +108,27 @@ describe('AgentCore', () => {
     const a = new AgentCore({ stateDir, runner: new LocalHostRunner(stubEnv()), owner });
     const b = new AgentCore({ stateDir, runner: new LocalHostRunner(stubEnv()), owner });
     writeFileSync(join(dir, 'hold'), '');
-    const request = { id: id(), verb: 'xl.list', args: {} };
-    const before = log().filter((l) => l === 'xl list').length;
+    // A verb that changes state (queries are not journalled): xl destroy.
+    const request = { id: id(), verb: 'xl.destroy', args: { domain: 'web1' } };
+    const before = log().filter((l) => l === 'xl destroy web1').length;
     const first = a.handle(request);
-    await until(() => log().filter((l) => l === 'xl list').length === before + 1, 'xl to start');
+    await until(() => log().filter((l) => l === 'xl destroy web1').length === before + 1, 'xl to start');
     const second = b.handle(request);
     rmSync(join(dir, 'hold'));
     const [r1, r2] = await Promise.all([first, second]);
     expect(r1).toMatchObject({ status: 'ok' });
     expect(r2).toEqual(r1);
-    expect(log().filter((l) => l === 'xl list').length).toBe(before + 1);
+    expect(log().filter((l) => l === 'xl destroy web1').length).toBe(before + 1);
+  });
+
+  it('a query is not journalled: a repeated id reads again, and leaves no journal entry', async () => {
+    const agent = core();
+    const request = { id: id(), verb: 'xl.list', args: {} };
+    const before = log().filter((l) => l === 'xl list').length;
+    expect(await agent.handle(request)).toMatchObject({ status: 'ok', stdout: expect.stringContaining('Name ID') });
+    expect(await agent.handle(request)).toMatchObject({ status: 'ok' });
+    expect(log().filter((l) => l === 'xl list').length).toBe(before + 2);
+    expect(existsSync(join(stateDir, 'journal', `${request.id}.json`))).toBe(false);
   });
 
   it('two requests on the same volume never overlap; on different volumes they run side by side', async () => {
@@ -215,11 +226,11 @@ describe('carve-agent sessions', () => {
     const main = resolve(__dirname, '../../../apps/dom0-agent/src/main.ts');
     const env = { ...stubEnv(), CARVE_AGENT_STATE_DIR: stateDir, SSH_ORIGINAL_COMMAND: 'carve-agent serve' };
     writeFileSync(join(dir, 'hold'), '');
-    const before = log().filter((l) => l === 'xl list').length;
-    const request = { id: id(), verb: 'xl.list', args: {} };
+    const before = log().filter((l) => l === 'xl destroy web1').length;
+    const request = { id: id(), verb: 'xl.destroy', args: { domain: 'web1' } };
     const first: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', main], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     first.stdin!.write(`${JSON.stringify(request)}\n`);
-    await until(() => log().filter((l) => l === 'xl list').length === before + 1, 'the first agent to start xl', 60_000);
+    await until(() => log().filter((l) => l === 'xl destroy web1').length === before + 1, 'the first agent to start xl', 60_000);
     first.kill('SIGHUP');
     first.stdin!.destroy();
     first.stdout!.destroy();
@@ -235,6 +246,6 @@ describe('carve-agent sessions', () => {
     expect(await secondExit).toBe(0);
     expect(await firstExit).toBe(0);
     expect(JSON.parse(answer)).toMatchObject({ id: request.id, status: 'ok', stdout: expect.stringContaining('Name ID') });
-    expect(log().filter((l) => l === 'xl list').length).toBe(before + 1);
+    expect(log().filter((l) => l === 'xl destroy web1').length).toBe(before + 1);
   }, 120_000);
 });
