@@ -7,7 +7,8 @@
  * SSH connections (`dd if= | dd of=`, nothing else). Target: carve's move at most 1.2x the
  * plain copy. Prints the copy rate of both. The API, the worker and the simulated hosts run
  * in child processes, as in bench:provision; `--rate` sets the hosts' `carve-sim stream-rate`
- * (default 0: as fast as the hosts stream).
+ * (default 0: as fast as the hosts stream); `--small` moves 2 GiB (root and data, 1 GiB each)
+ * instead of 10 GiB, for quick iterations.
  */
 import 'reflect-metadata';
 import { startBenchStack } from './provision/bench-stack';
@@ -15,11 +16,16 @@ import { connect, plainCopy, run } from './move/plain-copy';
 
 const GiB = 1024 ** 3;
 const TARGET_RATIO = 1.2;
-const DISKS = [
-  { label: 'root', sizeGiB: 6, filesystem: 'ext4', role: 'root' },
-  { label: 'data', sizeGiB: 3, filesystem: 'xfs', role: 'data' },
-  { label: 'swap', sizeGiB: 1, filesystem: 'swap', role: 'swap' },
-];
+const DISKS = process.argv.includes('--small')
+  ? [
+      { label: 'root', sizeGiB: 1, filesystem: 'ext4', role: 'root' },
+      { label: 'data', sizeGiB: 1, filesystem: 'xfs', role: 'data' },
+    ]
+  : [
+      { label: 'root', sizeGiB: 6, filesystem: 'ext4', role: 'root' },
+      { label: 'data', sizeGiB: 3, filesystem: 'xfs', role: 'data' },
+      { label: 'swap', sizeGiB: 1, filesystem: 'swap', role: 'swap' },
+    ];
 
 function log(line: string): void {
   console.log(`[bench:move] ${line}`);
