@@ -68,7 +68,7 @@ export class AgentExecutor implements Dom0Executor {
 
   private requestFor(target: Dom0Target, command: Dom0CommandInput, options: ExecOptions): AgentRequest {
     if (command.verb === undefined) throw new AgentRefusedError(target.hostId, `not an agent operation (no verb), not sent: ${command.line}`);
-    return { id: randomUUID(), verb: command.verb, args: command.args ?? {}, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+    return { id: randomUUID(), verb: command.verb, args: command.args ?? {}, ...(options.timeoutMs !== undefined ? { timeoutMs: wholeMs(options.timeoutMs) } : {}) };
   }
 
   private async viaServe(target: Dom0Target, request: AgentRequest, waitMs: number, description: string): Promise<AgentResult> {
@@ -223,4 +223,9 @@ function toExecResult(target: Dom0Target, request: AgentRequest, result: AgentRe
     stderr: result.stderr,
     ...(result.error ? { failure: result.error } : {}),
   };
+}
+
+/** The agent takes whole milliseconds (callers derive timeouts from sizes and rates: 6 GiB / 150 MB/s is not whole); rounded up, at least 1. */
+function wholeMs(ms: number): number {
+  return Math.max(1, Math.ceil(ms));
 }
