@@ -41,6 +41,11 @@ it("runs verbs through one serve channel and answers each request by its id", as
   expect(await new Dom0Client(pool, target()).volumeGroupSpace()).toMatchObject({ sizeBytes: expect.any(Number) });
 });
 
+it('sends a fractional timeout (derived from a size and a rate) as whole milliseconds, which the agent accepts', async () => {
+  const agent = new AgentExecutor(pool);
+  expect(await agent.exec(target(), lvListQuery('vg0').command, { timeoutMs: (6 * 1024 ** 3) / 150_000 })).toMatchObject({ exitCode: 0 });
+});
+
 it("refuses a raw command line with carve's key, on the agent (exit 2) and before sending (no verb)", async () => {
   await expect(run(pool, target({ hostId: 'agent-spec-raw' }), { line: 'id' })).rejects.toMatchObject({ exitCode: 2, stderr: expect.stringContaining('refused') });
   await expect(run(pool, target({ hostId: 'agent-spec-raw' }), { line: "carve-sim fail --match 'lvs' --exit 1 --stderr x" })).rejects.toMatchObject({ exitCode: 2 });
