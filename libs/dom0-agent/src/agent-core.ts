@@ -66,7 +66,7 @@ export class AgentCore {
     }
     const { request } = prepared;
     // A query changes nothing: running it again is what a repeat should do, so it needs no journal entry (its file calls were most of a query's round trip).
-    if (READ_ONLY_VERBS.has(prepared.verb.name)) return this.runUnjournalled(prepared, hooks.beforeRun);
+    if (prepared.verb.readOnly === true) return this.runUnjournalled(prepared, hooks.beforeRun);
     if (this.handled++ === 0) void this.journal.prune(this.options.journalRetentionMs).catch(() => undefined);
     const start = await this.journal.start(request, Date.now() + prepared.timeoutMs + 60_000);
     if (start.kind === 'mismatch') return refused(request.id, new Refusal('id_reused', `request id ${request.id} was used for another request`));
@@ -187,31 +187,6 @@ export class AgentCore {
     }
   }
 }
-
-/**
- * Verbs that only read the host (lists, info, counters, checksums, the metering reading): no
- * journal and no dedupe, a repeat simply reads again. Their locks, if any (a checksum holds its
- * volume), still apply. A verb that changes anything must not be listed here.
- */
-export const READ_ONLY_VERBS: ReadonlySet<string> = new Set([
-  'device-counters.read',
-  'domain-config.exists',
-  'domain-config.read',
-  'fs.type',
-  'lv.list',
-  'metering.read',
-  'vg.space',
-  'volume.checksum',
-  'xentop',
-  'xl.info',
-  'xl.info-value',
-  'xl.list',
-  'xl.list-long',
-  'xl.sched-credit2-list',
-  'xl.uptime',
-  'xl.uptime-short',
-  'xl.vcpu-list',
-]);
 
 /** Aborts after `ms`, or when `also` aborts (the channel of an interactive stream closed). */
 function timeoutSignal(ms: number, also?: AbortSignal): { signal: AbortSignal; done: () => void } {

@@ -35,6 +35,12 @@ export interface VerbDefinition {
   readonly maxTimeoutMs: number;
   /** stream-read only: the channel's stdin goes to the command too, and the command ends when the channel does (a console). */
   readonly interactive?: boolean;
+  /**
+   * The verb only reads the host (lists, info, counters, checksums, the metering reading): the
+   * agent keeps no journal entry for it and a repeated id reads again. Its locks still apply.
+   * Never set on a verb that changes anything: that would drop its protection against running twice.
+   */
+  readonly readOnly?: boolean;
 }
 
 const registry = new Map<string, VerbDefinition>();

@@ -52,6 +52,8 @@ const HOUR = 60 * MINUTE;
 const QUICK = { defaultTimeoutMs: 2 * MINUTE, maxTimeoutMs: 30 * MINUTE };
 /** Unpacking an image or checking a big filesystem. */
 const LONG = { defaultTimeoutMs: 30 * MINUTE, maxTimeoutMs: 6 * HOUR };
+/** A quick query: it changes nothing on the host, so the agent journals none of it. */
+const READ = { ...QUICK, readOnly: true };
 /** A whole volume through the network. */
 const STREAM = { defaultTimeoutMs: 6 * HOUR, maxTimeoutMs: 48 * HOUR };
 
@@ -68,7 +70,7 @@ function define<T>(
   kind: VerbKind,
   build: (args: A<T>) => Dom0Command,
   locks: (args: A<T>) => string[],
-  timeouts: { defaultTimeoutMs: number; maxTimeoutMs: number; interactive?: boolean },
+  timeouts: { defaultTimeoutMs: number; maxTimeoutMs: number; interactive?: boolean; readOnly?: boolean },
   run?: (context: ProcedureContext, args: A<T>) => ReturnType<NonNullable<VerbDefinition['run']>>,
 ): void {
   registerVerb({
@@ -83,8 +85,8 @@ function define<T>(
 
 function registerBuiltInVerbs(): void {
   // volume group and logical volumes
-  define<{ vg: string }>('vg.space', 'command', (a) => vgSpaceQuery(a.vg).command, none, QUICK);
-  define<{ vg: string }>('lv.list', 'command', (a) => lvListQuery(a.vg).command, none, QUICK);
+  define<{ vg: string }>('vg.space', 'command', (a) => vgSpaceQuery(a.vg).command, none, READ);
+  define<{ vg: string }>('lv.list', 'command', (a) => lvListQuery(a.vg).command, none, READ);
   define<LvCreateOptions>('lv.create', 'command', (a) => lvCreateCommand(a), volumeOf, QUICK);
   define<LvExtendOptions>('lv.extend', 'command', (a) => lvExtendCommand(a), volumeOf, QUICK);
   define<{ vg: string; lv: string }>('lv.remove', 'procedure', (a) => lvRemoveCommand(a), volumeOf, QUICK, removeVolumeHere);
@@ -92,14 +94,14 @@ function registerBuiltInVerbs(): void {
   // filesystems and images
   // Filesystem verbs touch logical volumes only (/dev/VG/LV), never another block device of the Dom0.
   define<MakeFilesystemOptions>('fs.make', 'command', (a) => makeFilesystemCommand({ ...a, device: lvDevice(a.device, 'device') }), deviceOf, LONG);
-  define<{ device: string }>('fs.type', 'command', (a) => filesystemTypeCommand(lvDevice(a.device, 'device')), none, QUICK);
+  define<{ device: string }>('fs.type', 'command', (a) => filesystemTypeCommand(lvDevice(a.device, 'device')), none, READ);
   define<{ device: string; type: FilesystemType; name: string }>('fs.grow-offline', 'procedure', (a) => growFilesystemOfflineCommand({ ...a, device: lvDevice(a.device, 'device') }), deviceOf, LONG, growFilesystemHere);
   define<InstallImageOptions>('image.install', 'procedure', (a) => installImageCommand({ ...a, rootDevice: lvDevice(a.rootDevice, 'rootDevice') }), (a) => [`volume:${String(a.rootDevice)}`], LONG, installImageHere);
 
   // domain configs: /etc/xen/<validated name>.cfg only
   define<{ spec: DomainSpec; variant?: DomainConfigVariant }>('domain-config.write', 'command', (a) => writeDomainConfigCommand(a.spec, variantOf(a.variant)), configOf, QUICK);
-  define<{ name: string; variant?: DomainConfigVariant }>('domain-config.read', 'command', (a) => readDomainConfigCommand(a.name, variantOf(a.variant)), none, QUICK);
-  define<{ name: string; variant?: DomainConfigVariant }>('domain-config.exists', 'command', (a) => domainConfigExistsCommand(a.name, variantOf(a.variant)), none, QUICK);
+  define<{ name: string; variant?: DomainConfigVariant }>('domain-config.read', 'command', (a) => readDomainConfigCommand(a.name, variantOf(a.variant)), none, READ);
+  define<{ name: string; variant?: DomainConfigVariant }>('domain-config.exists', 'command', (a) => domainConfigExistsCommand(a.name, variantOf(a.variant)), none, READ);
   define<{ name: string; variant?: DomainConfigVariant }>('domain-config.remove', 'command', (a) => removeDomainConfigCommand(a.name, variantOf(a.variant)), configOf, QUICK);
 
   // domain lifecycle and live limits
@@ -116,20 +118,20 @@ function registerBuiltInVerbs(): void {
   define<{ domid: number; devid: number }>('xenstore.vif-rate-remove', 'command', (a) => xenstoreRemoveVifRateCommand(a.domid, a.devid), (a) => [`domain:${String(a.domid)}`], QUICK);
 
   // reads
-  define('xl.list', 'command', () => xlListQuery().command, none, QUICK);
-  define('xl.list-long', 'command', () => xlListLongQuery().command, none, QUICK);
-  define('xl.uptime', 'command', () => xlUptimeQuery().command, none, QUICK);
-  define('xl.uptime-short', 'command', () => xlUptimeShortQuery().command, none, QUICK);
-  define('xl.info', 'command', () => xlInfoQuery().command, none, QUICK);
-  define<{ key: string }>('xl.info-value', 'command', (a) => xlInfoValueQuery(a.key).command, none, QUICK);
-  define('xl.vcpu-list', 'command', () => xlVcpuListQuery().command, none, QUICK);
-  define('xl.sched-credit2-list', 'command', () => xlSchedCredit2ListQuery().command, none, QUICK);
-  define<XentopOptions>('xentop', 'command', (a) => xentopQuery(a).command, none, QUICK);
-  define<{ vbds: VbdRef[]; vifs: VifRef[] }>('device-counters.read', 'command', (a) => deviceCountersQuery(listOf(a.vbds, 'vbds'), listOf(a.vifs, 'vifs')).command, none, QUICK);
-  define<{ volumeGroup: string }>('metering.read', 'procedure', (a) => meteringReadingQuery(a.volumeGroup).command, none, QUICK, (c, a) => readMetering(c, a.volumeGroup));
+  define('xl.list', 'command', () => xlListQuery().command, none, READ);
+  define('xl.list-long', 'command', () => xlListLongQuery().command, none, READ);
+  define('xl.uptime', 'command', () => xlUptimeQuery().command, none, READ);
+  define('xl.uptime-short', 'command', () => xlUptimeShortQuery().command, none, READ);
+  define('xl.info', 'command', () => xlInfoQuery().command, none, READ);
+  define<{ key: string }>('xl.info-value', 'command', (a) => xlInfoValueQuery(a.key).command, none, READ);
+  define('xl.vcpu-list', 'command', () => xlVcpuListQuery().command, none, READ);
+  define('xl.sched-credit2-list', 'command', () => xlSchedCredit2ListQuery().command, none, READ);
+  define<XentopOptions>('xentop', 'command', (a) => xentopQuery(a).command, none, READ);
+  define<{ vbds: VbdRef[]; vifs: VifRef[] }>('device-counters.read', 'command', (a) => deviceCountersQuery(listOf(a.vbds, 'vbds'), listOf(a.vifs, 'vifs')).command, none, READ);
+  define<{ volumeGroup: string }>('metering.read', 'procedure', (a) => meteringReadingQuery(a.volumeGroup).command, none, READ, (c, a) => readMetering(c, a.volumeGroup));
 
   // volume bytes (a move copies volumes through the worker)
-  define<{ vg: string; lv: string }>('volume.checksum', 'command', (a) => volumeChecksumQuery(a).command, volumeOf, LONG);
+  define<{ vg: string; lv: string }>('volume.checksum', 'command', (a) => volumeChecksumQuery(a).command, volumeOf, { ...LONG, readOnly: true });
   define<{ vg: string; lv: string }>('volume.read', 'stream-read', (a) => ddReadCommand(a), volumeOf, STREAM);
   define<{ vg: string; lv: string }>('volume.write', 'stream-write', (a) => ddWriteCommand(a), volumeOf, STREAM);
 
