@@ -3,9 +3,7 @@
 // no contention while its IO goes with it to the new host. The simulator runs 60x real time:
 // a collection every second is one every simulated minute; it starts 12 simulated hours back so
 // that a slow copy (minutes of real time, hours simulated) keeps its clock behind the API's.
-import type { Host } from '@carve/inventory';
-import { HostRepository } from '@carve/inventory';
-import { HostCollector } from '@carve/metering';
+import { collectEveryHost } from './support/metering-rounds';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, waitForJob } from './support/stack';
 
 const INTERVAL_MS = 60_000;
@@ -26,22 +24,10 @@ let quiet: Placed;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API JSON
 type Json = any;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const simOf = (hostId: string) => stack.hosts.find((h) => h.id === hostId)!.sim;
 
-async function host(id: string): Promise<Host> {
-  return (await stack.worker!.get(HostRepository).findById(id))!;
-}
-
 /** `count` collections of every host, one simulated minute apart. */
-async function collect(count: number): Promise<void> {
-  const collector = stack.worker!.get(HostCollector);
-  for (let i = 0; i < count; i++) {
-    const outcomes = await Promise.all(stack.hosts.map(async (h) => (await collector.collect(await host(h.id), INTERVAL_MS)).status));
-    expect(outcomes).toEqual(stack.hosts.map(() => 'collected'));
-    await sleep(1000);
-  }
-}
+const collect = (count: number) => collectEveryHost(stack, count, INTERVAL_MS);
 
 async function serverOnCrowded(name: string): Promise<Placed> {
   const tenant = await customerWithPool(stack.api, { memoryMiB: 8192, vcpus: 8, diskGiB: 50 });

@@ -2,10 +2,9 @@
 // (an io-heavy domain saturates the default 250 IOPS mirror and everyone's time per
 // request rises), the collector in the worker app, the report through the HTTP API.
 // The simulator runs 60x real time, so a reading every second is a reading every simulated minute.
-import type { Host } from '@carve/inventory';
-import { HostRepository } from '@carve/inventory';
-import { countersOf, HostCollector, UsageIngest } from '@carve/metering';
+import { countersOf, UsageIngest } from '@carve/metering';
 import { IoDominanceScheduler } from '../apps/worker/src/io-fairness/io-dominance.scheduler';
+import { collectEveryHost } from './support/metering-rounds';
 import { customerWithPool, expectStatus, orderBody, Stack, startStack, TenantWithPool, waitForJob } from './support/stack';
 import { expectProblem } from './support/problem-assertions';
 
@@ -24,21 +23,9 @@ let quiet1: Tenant;
 let quiet2: Tenant;
 let nightly: Tenant;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function host(id: string): Promise<Host> {
-  return (await stack.worker!.get(HostRepository).findById(id))!;
-}
 
 /** `count` collections of every host, one simulated minute apart. */
-async function collect(count: number): Promise<void> {
-  const collector = stack.worker!.get(HostCollector);
-  for (let i = 0; i < count; i++) {
-    const outcomes = await Promise.all(stack.hosts.map(async (h) => (await collector.collect(await host(h.id), INTERVAL_MS)).status));
-    expect(outcomes).toEqual(stack.hosts.map(() => 'collected'));
-    await sleep(1000);
-  }
-}
+const collect = (count: number) => collectEveryHost(stack, count, INTERVAL_MS);
 
 function workload(tenant: Tenant, profile: 'idle' | 'web' | 'io-heavy'): void {
   expect(stack.hosts.find((h) => h.id === crowded)!.sim.setWorkload(tenant.domainName, profile)).toBe(true);
